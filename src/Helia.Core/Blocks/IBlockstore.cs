@@ -1,0 +1,27 @@
+using Helia.Multiformats;
+
+namespace Helia.Core.Blocks;
+
+/// <summary>
+/// Where blocks live. The same contract for local and networked stores: UnixFS, CAR and pins take this and do not
+/// care which. Blocks are keyed by multihash, so the v0 and v1 CIDs of the same bytes find the same block.
+/// </summary>
+public interface IBlockstore
+{
+    ValueTask<bool> HasAsync(Cid cid, CancellationToken cancellationToken = default);
+
+    /// <summary>The block's bytes; throws <see cref="BlockNotFoundException"/> when it is missing.</summary>
+    ValueTask<ReadOnlyMemory<byte>> GetAsync(Cid cid, CancellationToken cancellationToken = default);
+
+    ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default);
+
+    ValueTask DeleteAsync(Cid cid, CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<Cid> PutManyAsync(IAsyncEnumerable<Block> blocks, CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<Block> GetManyAsync(IAsyncEnumerable<Cid> cids, CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<Cid> DeleteManyAsync(IAsyncEnumerable<Cid> cids, CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<Block> GetAllAsync(CancellationToken cancellationToken = default);
+}
