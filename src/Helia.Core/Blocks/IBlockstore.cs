@@ -23,5 +23,13 @@ public interface IBlockstore
 
     IAsyncEnumerable<Cid> DeleteManyAsync(IAsyncEnumerable<Cid> cids, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every stored block. A store keyed by multihash may not know the codec a block was put with; such stores yield
+    /// CIDv1 with the raw codec (as Kubo's flatfs does). Identity blocks are never stored, so never listed.
+    /// </summary>
     IAsyncEnumerable<Block> GetAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The size in bytes of a block; throws <see cref="BlockNotFoundException"/> when it is missing.</summary>
+    async ValueTask<int> GetSizeAsync(Cid cid, CancellationToken cancellationToken = default) =>
+        (await GetAsync(cid, cancellationToken)).Length;
 }

@@ -1,0 +1,8 @@
+using Helia.Core.Blocks;
+
+namespace Helia.Tests.Blocks;
+
+public sealed class MemoryBlockstoreTests : BlockstoreContractTests
+{
+    protected override ValueTask<IBlockstore> CreateStoreAsync() => ValueTask.FromResult<IBlockstore>(new MemoryBlockstore());
+}
