@@ -1,0 +1,106 @@
+// A JS Helia node for the side-by-side benchmarks (bench/Helia.Benchmarks runs it). Loopback only, no bootstrap,
+// no delegated routing, no gateways: TCP + Noise + Yamux + identify + ping + Bitswap, as in ../../shared/INTEROP-NOTES.md.
+//
+//   node js-node.mjs serve --size BYTES [--seed N] [--small N]   import a file (and N small raw blocks), print JSON, serve until stdin closes
+//   node js-node.mjs fetch --addr MULTIADDR --cid CID [--small CID,CID…]   fetch the file (and small blocks) and print timings as JSON
+//   node js-node.mjs import --size BYTES [--seed N]              import without storing (only hash), print timings as JSON
+import { createHeliaLight } from 'helia'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import { unixfs } from '@helia/unixfs'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { multiaddr } from '@multiformats/multiaddr'
+import { BlackHoleBlockstore } from 'blockstore-core/black-hole'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { xorshiftChunks } from './xorshift.mjs'
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    size: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    small: { type: 'string', default: '' },
+    addr: { type: 'string' },
+    cid: { type: 'string' }
+  }
+})
+
+const mode = positionals[0]
+const size = Number(values.size)
+const seed = Number(values.seed)
+
+async function createNode () {
+  const helia = withBitswap(withLibp2pLight(createHeliaLight({}), {
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify(), ping: ping() }
+  }))
+  await helia.start()
+  return helia
+}
+
+function print (result) {
+  process.stdout.write(JSON.stringify(result) + '\n')
+}
+
+if (mode === 'import') {
+  const fs = unixfs({ blockstore: new BlackHoleBlockstore() })
+  const started = performance.now()
+  const cid = await fs.addByteStream(xorshiftChunks(seed, size))
+  const ms = performance.now() - started
+  print({ cid: cid.toString(), bytes: size, ms, peakRssBytes: process.resourceUsage().maxRSS * 1024 })
+} else if (mode === 'serve') {
+  const helia = await createNode()
+  const fs = unixfs(helia)
+  const started = performance.now()
+  const cid = await fs.addByteStream(xorshiftChunks(seed, size))
+  const importMs = performance.now() - started
+  const small = []
+  for (let i = 0; i < Number(values.small || 0); i++) {
+    const bytes = randomBytes(1024)
+    const smallCid = CID.createV1(raw.code, await sha256.digest(bytes))
+    await helia.blockstore.put(smallCid, bytes)
+    small.push(smallCid.toString())
+  }
+  print({ multiaddr: helia.libp2p.getMultiaddrs()[0].toString(), cid: cid.toString(), importMs, small })
+  process.stdin.resume()
+  await new Promise(resolve => process.stdin.on('end', resolve))
+  await helia.stop()
+} else if (mode === 'fetch') {
+  const helia = await createNode()
+  const fs = unixfs(helia)
+  await helia.libp2p.dial(multiaddr(values.addr))
+  const started = performance.now()
+  let firstByteMs = null
+  let bytes = 0
+  for await (const chunk of fs.cat(CID.parse(values.cid))) {
+    firstByteMs ??= performance.now() - started
+    bytes += chunk.byteLength
+  }
+  const ms = performance.now() - started
+  const latencies = []
+  for (const text of values.small.split(',').filter(s => s !== '')) {
+    const t = performance.now()
+    let length = 0
+    for await (const chunk of helia.blockstore.get(CID.parse(text))) { // blockstores yield a block as chunks
+      length += chunk.byteLength
+    }
+    if (length !== 1024) throw new Error(`small block ${text} has ${length} bytes`)
+    latencies.push(performance.now() - t)
+  }
+  print({ bytes, ms, firstByteMs, latenciesMs: latencies, peakRssBytes: process.resourceUsage().maxRSS * 1024 })
+  await helia.stop()
+} else {
+  process.stderr.write('usage: js-node.mjs serve|fetch|import …\n')
+  process.exit(2)
+}
