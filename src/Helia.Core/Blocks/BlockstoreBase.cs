@@ -77,6 +77,14 @@ public abstract class BlockstoreBase : IBlockstore
 
     public abstract IAsyncEnumerable<Block> GetAllAsync(CancellationToken cancellationToken = default);
 
+    public virtual async IAsyncEnumerable<Cid> GetAllCidsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (Block block in GetAllAsync(cancellationToken))
+        {
+            yield return block.Cid;
+        }
+    }
+
     protected abstract ValueTask<bool> HasCoreAsync(Multihash hash, CancellationToken cancellationToken);
 
     /// <summary>Throws <see cref="BlockNotFoundException"/> for <paramref name="cid"/> when the block is missing.</summary>

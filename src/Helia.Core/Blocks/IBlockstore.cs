@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Helia.Multiformats;
 
 namespace Helia.Core.Blocks;
@@ -28,6 +29,18 @@ public interface IBlockstore
     /// CIDv1 with the raw codec (as Kubo's flatfs does). Identity blocks are never stored, so never listed.
     /// </summary>
     IAsyncEnumerable<Block> GetAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The CIDs of every stored block, without reading the blocks (garbage collection sweeps with this). Stores that
+    /// can list keys cheaply override it; the default reads every block.
+    /// </summary>
+    async IAsyncEnumerable<Cid> GetAllCidsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (Block block in GetAllAsync(cancellationToken))
+        {
+            yield return block.Cid;
+        }
+    }
 
     /// <summary>The size in bytes of a block; throws <see cref="BlockNotFoundException"/> when it is missing.</summary>
     async ValueTask<int> GetSizeAsync(Cid cid, CancellationToken cancellationToken = default) =>
