@@ -3,6 +3,7 @@ namespace Helia.Multiformats;
 /// <summary>The multibase encodings we read and write (specs: multiformats/multibase/multibase.csv).</summary>
 public enum MultibaseEncoding
 {
+    /// <summary>No encoding: prefix NUL, then one character per byte (U+0000 to U+00FF).</summary>
     Identity,
     Base16,
     Base16Upper,
@@ -12,6 +13,8 @@ public enum MultibaseEncoding
     Base32PadUpper,
     Base32Hex,
     Base32HexUpper,
+    Base32HexPad,
+    Base32HexPadUpper,
     Base36,
     Base36Upper,
     Base58Btc,

@@ -1,0 +1,151 @@
+using System.Text;
+using CsCheck;
+
+namespace Helia.Multiformats.Tests;
+
+public class MultibaseTests
+{
+    // Encodings the spec's vector files cover that we do not implement (not in the list).
+    private static readonly HashSet<string> s_unsupported = ["base2", "base8", "base10", "base32z", "base256emoji"];
+
+    public static TheoryData<string, string, string> EncodeVectors()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (string file in new[] { "basic.csv", "leading_zero.csv", "two_leading_zeros.csv" })
+        {
+            (string input, List<(string Name, string Encoded)> rows) = SpecVectors.ReadMultibase(file);
+            foreach ((string name, string encoded) in rows)
+            {
+                data.Add(file, name, encoded);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string> CaseInsensitiveVectors()
+    {
+        var data = new TheoryData<string, string>();
+        foreach ((string name, string encoded) in SpecVectors.ReadMultibase("case_insensitivity.csv").Rows)
+        {
+            data.Add(name, encoded);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EncodeVectors))]
+    public void EncodeAndDecode_SpecVector_MatchesExactly(string file, string name, string encoded)
+    {
+        byte[] input = Encoding.Latin1.GetBytes(SpecVectors.ReadMultibase(file).Input);
+        if (s_unsupported.Contains(name))
+        {
+            // Their prefixes are not ours: decoding must fail cleanly, naming the prefix.
+            Assert.False(Multibase.TryParseName(name, out _));
+            MultibaseException error = Assert.Throws<MultibaseException>(() => Multibase.Decode(encoded));
+            Assert.Contains("prefix", error.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.True(Multibase.TryParseName(name, out MultibaseEncoding encoding), name);
+        Assert.Equal(name, Multibase.NameOf(encoding));
+        Assert.Equal(encoded, Multibase.Encode(encoding, input));
+        Assert.Equal(input, Multibase.Decode(encoded, out MultibaseEncoding detected));
+        Assert.Equal(encoding, detected);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseInsensitiveVectors))]
+    public void Decode_MixedCase_DecodesHelloWorld(string name, string encoded)
+    {
+        Assert.True(Multibase.TryParseName(name, out MultibaseEncoding encoding), name);
+        Assert.Equal("hello world"u8.ToArray(), Multibase.Decode(encoded, out MultibaseEncoding detected));
+        Assert.Equal(encoding, detected);
+    }
+
+    [Fact]
+    public void Identity_AnyBytes_RoundTripsWithNulPrefix()
+    {
+        byte[] bytes = [0, 1, 0x7f, 0x80, 0xff];
+        string text = Multibase.Encode(MultibaseEncoding.Identity, bytes);
+        Assert.Equal('\0', text[0]);
+        Assert.Equal(bytes, Multibase.Decode(text));
+    }
+
+    [Fact]
+    public void Names_EveryEncoding_HasUniqueNameAndPrefix()
+    {
+        Assert.Equal(Multibase.All.Count, Multibase.All.Select(Multibase.NameOf).Distinct().Count());
+        Assert.Equal(Multibase.All.Count, Multibase.All.Select(Multibase.PrefixOf).Distinct().Count());
+        foreach (MultibaseEncoding encoding in Multibase.All)
+        {
+            Assert.True(Multibase.TryGetEncoding(Multibase.PrefixOf(encoding), out MultibaseEncoding byPrefix));
+            Assert.Equal(encoding, byPrefix);
+            Assert.True(Multibase.TryParseName(Multibase.PrefixOf(encoding).ToString(), out MultibaseEncoding byPrefixName));
+            Assert.Equal(encoding, byPrefixName);
+        }
+    }
+
+    [Fact]
+    public void RoundTrip_AnyBytesAnyEncoding_DecodesToSameBytes()
+    {
+        Gen.Select(Gen.Byte.Array[0, 80], Gen.Int[0, Multibase.All.Count - 1]).Sample((bytes, index) =>
+        {
+            MultibaseEncoding encoding = Multibase.All[index];
+            string text = Multibase.Encode(encoding, bytes);
+            return text[0] == Multibase.PrefixOf(encoding)
+                && Multibase.Decode(text, out MultibaseEncoding detected).AsSpan().SequenceEqual(bytes)
+                && detected == encoding;
+        });
+    }
+
+    [Fact]
+    public void Decode_AnyString_ReturnsOrThrowsMultibaseException()
+    {
+        // Random text, mostly from the alphabets' characters plus some that are in none: never another exception.
+        Gen.String[Gen.Char["bBcCfFkKmMuUvVtTzZ0123456789abcdefxyzXYZ+/-_=!é\0"], 0, 40].Sample(text =>
+        {
+            try
+            {
+                Multibase.Decode(text);
+            }
+            catch (MultibaseException)
+            {
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("!abc", "prefix")]
+    [InlineData("\U0001F680abc", "prefix")]
+    [InlineData("f0", "even")]              // odd hex
+    [InlineData("f0g", "")]                 // not hex
+    [InlineData("bmfrgg=", "")]             // padding in unpadded base32
+    [InlineData("bm", "")]                  // 1 base32 character is no whole byte
+    [InlineData("bmfr", "")]                // 3 base32 characters neither
+    [InlineData("b1234", "'1'")]            // '1' is not base32
+    [InlineData("cmfrgg", "groups of 8")]   // padded base32 without its padding
+    [InlineData("cmfr=====", "")]           // wrong padding amount (5)
+    [InlineData("vw", "'w'")]               // 'w' is past base32hex's alphabet
+    [InlineData("z0OIl", "'0'")]            // not base58btc
+    [InlineData("mYQ=", "'='")]             // padding in unpadded base64
+    [InlineData("mYWJjZ", "whole bytes")]   // 5 base64 characters: the last holds no whole byte
+    [InlineData("mYWJj-", "'-'")]           // url character in standard base64
+    [InlineData("uYWJj+", "'+'")]           // standard character in base64url
+    [InlineData("MYQ", "groups of 4")]      // padded base64 without its padding
+    [InlineData("MY===", "groups of 4")]
+    [InlineData("k!", "'!'")]
+    public void Decode_Malformed_ThrowsMultibaseException(string text, string messagePart)
+    {
+        MultibaseException error = Assert.Throws<MultibaseException>(() => Multibase.Decode(text));
+        Assert.Contains(messagePart, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_IdentityWithCharacterAboveByte_Throws()
+    {
+        Assert.Throws<MultibaseException>(() => Multibase.Decode("\0a\u0100"));
+    }
+}
