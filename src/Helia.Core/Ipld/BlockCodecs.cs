@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Helia.Core.Ipld.DagPb;
 using Helia.Multiformats;
 
 namespace Helia.Core.Ipld;
 
 /// <summary>
 /// The codecs a node knows, by multicodec code: what pins, garbage collection and CAR export use to find a block's
-/// links. One instance per node (not a static), so tests and nodes can register their own codecs.
+/// links. One instance per node (not a static), so tests and nodes can register their own codecs;
+/// <see cref="CreateDefault"/> gives one holding the codecs this library implements (raw and dag-pb).
 /// </summary>
 public sealed class BlockCodecs
 {
@@ -21,6 +23,9 @@ public sealed class BlockCodecs
         }
     }
 
+    /// <summary>A new registry holding raw and dag-pb.</summary>
+    public static BlockCodecs CreateDefault() => new(RawCodec.Instance, DagPbCodec.Instance);
+
     /// <summary>Adds or replaces the codec for <see cref="IBlockCodec.Code"/>.</summary>
     public void Register(IBlockCodec codec)
     {
@@ -30,9 +35,14 @@ public sealed class BlockCodecs
 
     public bool TryGet(ulong code, [NotNullWhen(true)] out IBlockCodec? codec) => _codecs.TryGetValue(code, out codec);
 
-    /// <summary>The codec for <paramref name="code"/>; throws <see cref="HeliaException"/> when none is registered.</summary>
+    /// <summary>The codec for <paramref name="code"/>; throws <see cref="UnsupportedCodecException"/> when none is registered.</summary>
     public IBlockCodec Get(ulong code) =>
-        _codecs.TryGetValue(code, out IBlockCodec? codec)
-            ? codec
-            : throw new HeliaException($"No IPLD codec is registered for multicodec 0x{code:x} ({(Multicodec)code}).");
+        _codecs.TryGetValue(code, out IBlockCodec? codec) ? codec : throw new UnsupportedCodecException(code);
+
+    /// <inheritdoc cref="Get(ulong)"/>
+    public IBlockCodec Get(Multicodec code) => Get((ulong)code);
+
+    /// <summary>Appends the CIDs <paramref name="block"/> links to, using the codec its CID names.</summary>
+    public void CollectLinks(Cid cid, ReadOnlySpan<byte> block, ICollection<Cid> links) =>
+        Get(cid.CodecCode).CollectLinks(cid, block, links);
 }
