@@ -217,7 +217,7 @@ public readonly struct Cid : IEquatable<Cid>, ISpanFormattable
 
         return CodecCode == (ulong)Multicodec.DagPb
             ? CreateV0(Hash)
-            : throw new CidFormatException($"Only dag-pb CIDs have a version 0 form, not {MultihashHashers.NameOf(CodecCode)}.");
+            : throw new CidFormatException($"Only dag-pb CIDs have a version 0 form, not {MulticodecTable.NameOf(CodecCode)}.");
     }
 
     public int WriteTo(Span<byte> destination)

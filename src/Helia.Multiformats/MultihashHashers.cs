@@ -39,7 +39,7 @@ public static class MultihashHashers
     /// <inheritdoc cref="Get(ulong)"/>
     public static MultihashHasher Get(Multicodec code) => Get((ulong)code);
 
-    /// <summary>The function's name for messages: the registered name, else the code in hex.</summary>
+    /// <summary>The function's name for messages: the registered name, else the multicodec table's, else the code in hex.</summary>
     public static string NameOf(ulong code) =>
-        s_hashers.TryGetValue(code, out MultihashHasher? hasher) ? hasher.Name : $"0x{code:x}";
+        s_hashers.TryGetValue(code, out MultihashHasher? hasher) ? hasher.Name : MulticodecTable.NameOf(code);
 }
