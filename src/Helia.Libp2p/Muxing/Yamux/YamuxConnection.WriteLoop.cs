@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+
+namespace Helia.Libp2p.Muxing.Yamux;
+
+// The write side: one funnel (the write lock) in front of the channel's PipeWriter. Data is written by each stream's
+// send loop under the lock; control frames (SYN/ACK window updates, FIN, RST, pings, GoAway) are queued without
+// waiting, so the read loop never blocks on a peer that does not read, and are written first by whoever holds the lock.
+internal sealed partial class YamuxConnection
+{
+    private const int MaxPendingPongs = 16;
+
+    private readonly Channel<YamuxHeader> _control;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _writeStop = new();
+    private int _pendingControl;
+    private int _pendingPongs;
+    private bool _outputCompleted;
+
+    /// <summary>Queues a control frame; never waits. A peer that lets too many pile up loses the session.</summary>
+    internal void EnqueueControl(YamuxHeader header)
+    {
+        if (Interlocked.Increment(ref _pendingControl) > _options.MaxPendingControlFrames)
+        {
+            Interlocked.Decrement(ref _pendingControl);
+            Abort(new YamuxException(YamuxError.InternalError, $"More than {_options.MaxPendingControlFrames} control frames are waiting: the peer does not read."));
+            return;
+        }
+
+        if (!_control.Writer.TryWrite(header))
+        {
+            Interlocked.Decrement(ref _pendingControl);
+        }
+    }
+
+    /// <summary>
+    /// Writes up to <paramref name="window"/> bytes of <paramref name="data"/> as data frames of at most
+    /// <see cref="YamuxOptions.MaxFrameSize"/> bytes, then flushes (the flush is the back-pressure). Returns the bytes written.
+    /// </summary>
+    internal async ValueTask<int> WriteDataAsync(YamuxStream stream, ReadOnlySequence<byte> data, int window)
+    {
+        await _writeLock.WaitAsync(_closed.Token);
+        try
+        {
+            if (_outputCompleted)
+            {
+                throw CreateClosedException();
+            }
+
+            stream.ThrowIfReset();
+            WriteControlFramesLocked();
+            int total = (int)Math.Min(data.Length, window);
+            int sent = 0;
+            while (sent < total)
+            {
+                int length = Math.Min(total - sent, _options.MaxFrameSize);
+                new YamuxHeader(YamuxFrameType.Data, YamuxFlags.None, stream.StreamId, (uint)length).WriteTo(_output);
+                foreach (ReadOnlyMemory<byte> segment in data.Slice(sent, length))
+                {
+                    _output.Write(segment.Span);
+                }
+
+                sent += length;
+            }
+
+            FlushResult result = await _output.FlushAsync(_closed.Token);
+            if (result.IsCompleted)
+            {
+                Abort(reason: null);
+                throw CreateClosedException();
+            }
+
+            return sent;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task RunWriteLoopAsync()
+    {
+        CancellationToken token = _writeStop.Token;
+        try
+        {
+            while (await _control.Reader.WaitToReadAsync(token))
+            {
+                await _writeLock.WaitAsync(token);
+                try
+                {
+                    if (!_outputCompleted && WriteControlFramesLocked())
+                    {
+                        FlushResult result = await _output.FlushAsync(token);
+                        if (result.IsCompleted)
+                        {
+                            Abort(reason: null);
+                            break;
+                        }
+                    }
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Abort(ex);
+        }
+
+        // The session is over (or the channel is gone): nobody writes any more.
+        await _writeLock.WaitAsync(CancellationToken.None);
+        try
+        {
+            _outputCompleted = true;
+            await _output.CompleteAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private bool WriteControlFramesLocked()
+    {
+        bool wrote = false;
+        while (_control.Reader.TryRead(out YamuxHeader header))
+        {
+            Interlocked.Decrement(ref _pendingControl);
+            if (header.Type == YamuxFrameType.Ping && (header.Flags & YamuxFlags.Ack) != 0)
+            {
+                Interlocked.Decrement(ref _pendingPongs);
+            }
+
+            if (!_outputCompleted)
+            {
+                header.WriteTo(_output);
+                wrote = true;
+            }
+        }
+
+        return wrote;
+    }
+}
