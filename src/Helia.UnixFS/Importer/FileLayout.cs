@@ -1,0 +1,11 @@
+namespace Helia.UnixFS.Importer;
+
+/// <summary>How a file's chunks are arranged into a tree.</summary>
+public enum FileLayout
+{
+    /// <summary>Leaves in order, grouped by at most MaxChildrenPerNode per node, level by level.</summary>
+    Balanced,
+
+    /// <summary>The trickle DAG (optimised for streaming): not implemented yet.</summary>
+    Trickle,
+}
