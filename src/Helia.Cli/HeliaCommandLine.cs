@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Helia.Cli.Commands;
+
+namespace Helia.Cli;
+
+/// <summary>
+/// The command tree, as Kubo's `ipfs`: each command lives in Commands/ as a static `Create()` returning its
+/// System.CommandLine command, so commands are added without touching each other.
+/// </summary>
+public static class HeliaCommandLine
+{
+    /// <summary>--repo DIR, as Kubo's --repo-dir; HELIA_PATH is the fallback, then ~/.helia.</summary>
+    public static readonly Option<DirectoryInfo?> RepoOption = new("--repo")
+    {
+        Description = "Path to the repository (default: $HELIA_PATH or ~/.helia).",
+        Recursive = true,
+    };
+
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("helia: an IPFS node in .NET, interoperable with Helia and Kubo.")
+        {
+            RepoOption,
+            VersionCommand.Create(),
+        };
+        return root;
+    }
+
+    /// <summary>Parses and runs a command line; user errors print a message and return a non-zero exit code.</summary>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ParseResult parseResult = CreateRootCommand().Parse(args, new ParserConfiguration());
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+}

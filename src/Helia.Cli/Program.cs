@@ -1,0 +1,3 @@
+using Helia.Cli;
+
+return await HeliaCommandLine.InvokeAsync(args, Console.Out, Console.Error);
