@@ -22,6 +22,8 @@ public static class HeliaCommandLine
         {
             RepoOption,
             VersionCommand.Create(),
+            DemoCommand.Create(),
+            DemoNodeCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,136 @@
+using Helia.Bitswap;
+using Helia.Core.Blocks;
+using Helia.Libp2p.Crypto;
+using Helia.Libp2p.Host;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Helia;
+
+/// <summary>
+/// Composes a <see cref="HeliaNode"/> (the .NET counterpart of createHelia()): storage, identity, libp2p and Bitswap,
+/// wired at compile time. Without <see cref="UseLibp2p"/> the node is offline.
+/// </summary>
+public sealed class HeliaBuilder
+{
+    private const string BlocksFolder = "blocks";
+    private const string KeyFileName = "identity.key";
+
+    private string? _repositoryPath;
+    private IBlockstore? _blockstore;
+    private PrivateKey? _privateKey;
+    private Libp2pHostOptions? _libp2pOptions;
+    private BitswapOptions? _bitswapOptions;
+    private bool _useBitswap;
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+
+    /// <summary>Keeps blocks (Kubo's flatfs layout) and the identity key in <paramref name="path"/>, creating them if needed.</summary>
+    public HeliaBuilder UseRepository(string path)
+    {
+        _repositoryPath = path;
+        return this;
+    }
+
+    /// <summary>Keeps blocks in <paramref name="blockstore"/> (e.g. a MemoryBlockstore for an ephemeral node).</summary>
+    public HeliaBuilder UseBlockstore(IBlockstore blockstore)
+    {
+        _blockstore = blockstore;
+        return this;
+    }
+
+    /// <summary>Uses this identity; the node takes ownership of the key.</summary>
+    public HeliaBuilder UsePrivateKey(PrivateKey privateKey)
+    {
+        _privateKey = privateKey;
+        return this;
+    }
+
+    /// <summary>Puts the node on the network with a TCP + Noise + Yamux host (and mDNS if the options enable it).</summary>
+    public HeliaBuilder UseLibp2p(Libp2pHostOptions? options = null)
+    {
+        _libp2pOptions = options ?? new Libp2pHostOptions();
+        return this;
+    }
+
+    /// <summary>Exchanges blocks with peers over Bitswap (needs <see cref="UseLibp2p"/>).</summary>
+    public HeliaBuilder UseBitswap(BitswapOptions? options = null)
+    {
+        _useBitswap = true;
+        _bitswapOptions = options;
+        return this;
+    }
+
+    public HeliaBuilder UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        _loggerFactory = loggerFactory;
+        return this;
+    }
+
+    /// <summary>Builds and starts the node.</summary>
+    public async Task<HeliaNode> BuildAsync(CancellationToken cancellationToken = default)
+    {
+        HeliaNode node = await BuildUnstartedAsync(cancellationToken);
+        try
+        {
+            await node.StartAsync(cancellationToken);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Builds the node without starting it, so event handlers can be attached first; call <see cref="HeliaNode.StartAsync"/>.</summary>
+    public async Task<HeliaNode> BuildUnstartedAsync(CancellationToken cancellationToken = default)
+    {
+        if (_useBitswap && _libp2pOptions is null)
+        {
+            throw new InvalidOperationException("Bitswap needs the network: call UseLibp2p too.");
+        }
+
+        PrivateKey privateKey = _privateKey ?? await LoadOrCreateKeyAsync(cancellationToken);
+        IBlockstore local = _blockstore ?? (_repositoryPath is null
+            ? new MemoryBlockstore()
+            : new FlatFsBlockstore(Path.Combine(_repositoryPath, BlocksFolder), logger: _loggerFactory.CreateLogger<FlatFsBlockstore>()));
+
+        var owned = new List<IAsyncDisposable>();
+        Libp2pHost? host = null;
+        BitswapService? bitswap = null;
+        var brokers = new List<Core.Blocks.IBlockBroker>();
+        if (_libp2pOptions is not null)
+        {
+            host = Libp2pHost.Create(_libp2pOptions, privateKey, _loggerFactory);
+            owned.Add(host);
+            if (_useBitswap)
+            {
+                bitswap = new BitswapService(host, local, _bitswapOptions, router: null, _loggerFactory);
+                owned.Add(bitswap);
+                brokers.Add(new BitswapBlockBroker(bitswap));
+            }
+        }
+
+        var blockstore = new NetworkedBlockstore(local, brokers, logger: _loggerFactory.CreateLogger<NetworkedBlockstore>());
+        return new HeliaNode(privateKey, blockstore, host, bitswap, owned);
+    }
+
+    private async Task<PrivateKey> LoadOrCreateKeyAsync(CancellationToken cancellationToken)
+    {
+        if (_repositoryPath is null)
+        {
+            return Ed25519PrivateKey.Generate();
+        }
+
+        string keyFile = Path.Combine(_repositoryPath, KeyFileName);
+        if (File.Exists(keyFile))
+        {
+            return await KeyFile.LoadAsync(keyFile, cancellationToken);
+        }
+
+        Directory.CreateDirectory(_repositoryPath);
+        PrivateKey key = Ed25519PrivateKey.Generate();
+        await KeyFile.SaveAsync(keyFile, key, cancellationToken);
+        return key;
+    }
+}
