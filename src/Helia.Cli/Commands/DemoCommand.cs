@@ -19,8 +19,10 @@ internal static class DemoCommand
         var file = new Option<FileInfo?>("--file") { Description = "Store this file's bytes instead of --text." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each step.", DefaultValueFactory = _ => 30 };
         var command = new Command("demo", "Run two nodes that find each other by mDNS and exchange a block by Bitswap.") { text, file, timeout };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(file) is { } path ? File.ReadAllBytes(path.FullName) : Encoding.UTF8.GetBytes(parseResult.GetValue(text)!),
+        command.SetAction(async (parseResult, cancellationToken) => await RunAsync(
+            parseResult.GetValue(file) is { } path
+                ? await File.ReadAllBytesAsync(path.FullName, cancellationToken)
+                : Encoding.UTF8.GetBytes(parseResult.GetValue(text)!),
             TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
@@ -37,7 +39,7 @@ internal static class DemoCommand
         void Step(string node, string what) =>
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalMilliseconds,8:F1} ms]  {node}  {what}"));
 
-        output.WriteLine("Helia.NET demo: two nodes in two processes; no address is given to either.");
+        await output.WriteLineAsync("Helia.NET demo: two nodes in two processes; no address is given to either.");
         try
         {
             await using DemoNodeProcess provider = DemoNodeProcess.Start(
@@ -66,8 +68,8 @@ internal static class DemoCommand
             }
 
             Step("node B", received.Length <= 256 && IsText(received) ? $"returned \"{Encoding.UTF8.GetString(received)}\"" : $"returned the {received.Length} bytes node A stored");
-            output.WriteLine($"CID: {stored.Cid}");
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            await output.WriteLineAsync($"CID: {stored.Cid}");
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Done in {clock.Elapsed.TotalSeconds:F2} s (node B: {Stopwatch.GetElapsedTime(fetcherStarted).TotalMilliseconds:F0} ms from process start to verified block)."));
             return 0;
         }
