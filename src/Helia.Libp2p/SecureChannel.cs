@@ -6,8 +6,9 @@ namespace Helia.Libp2p;
 /// <summary>
 /// The result of a security handshake: an encrypted duplex pipe and the authenticated identity of the remote peer.
 /// <see cref="RemotePublicKey"/> is the peer's public key in the libp2p PublicKey protobuf encoding.
+/// Disposing it stops the channel's own loops (when the pipe has any) after the muxer on top is done with it.
 /// </summary>
-public sealed class SecureChannel(IDuplexPipe pipe, PeerId remotePeer, ReadOnlyMemory<byte> remotePublicKey) : IDuplexPipe
+public sealed class SecureChannel(IDuplexPipe pipe, PeerId remotePeer, ReadOnlyMemory<byte> remotePublicKey) : IDuplexPipe, IAsyncDisposable
 {
     public PeerId RemotePeer { get; } = remotePeer;
 
@@ -16,4 +17,6 @@ public sealed class SecureChannel(IDuplexPipe pipe, PeerId remotePeer, ReadOnlyM
     public PipeReader Input => pipe.Input;
 
     public PipeWriter Output => pipe.Output;
+
+    public ValueTask DisposeAsync() => pipe is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 }

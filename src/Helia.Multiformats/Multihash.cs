@@ -124,6 +124,10 @@ public readonly struct Multihash : IEquatable<Multihash>
         return new Multihash(bytes, code, headerLength);
     }
 
+    /// <summary>Hashes the rest of <paramref name="stream"/> with the named function, in chunks.</summary>
+    public static ValueTask<Multihash> ComputeAsync(Multicodec code, Stream stream, CancellationToken cancellationToken = default) =>
+        MultihashHashers.Get(code).ComputeAsync(stream, cancellationToken);
+
     /// <summary>True when <paramref name="data"/> hashes to this digest with this multihash's function.</summary>
     public bool Matches(ReadOnlySpan<byte> data) => MultihashHashers.Get(Code).Matches(this, data);
 

@@ -16,6 +16,17 @@ public static class MultihashHashers
         Register(IdentityHasher.Instance);
         Register(Sha2Hasher.Sha256);
         Register(Sha2Hasher.Sha512);
+        Register(Sha2Hasher.Sha1);
+        Register(Sha3Hasher.Sha3_224);
+        Register(Sha3Hasher.Sha3_256);
+        Register(Sha3Hasher.Sha3_384);
+        Register(Sha3Hasher.Sha3_512);
+        Register(DigestHasher.Keccak256);
+        Register(DigestHasher.Keccak512);
+        Register(DigestHasher.Blake2b256);
+        Register(DigestHasher.Blake2b512);
+        Register(DigestHasher.Blake2s256);
+        Register(DigestHasher.Blake3);
     }
 
     /// <summary>Every registered function.</summary>

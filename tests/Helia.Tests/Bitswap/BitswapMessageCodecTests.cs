@@ -146,7 +146,7 @@ public class BitswapMessageCodecTests
     [Fact]
     public void Decode_UnsupportedHasher_SkipsAndCountsTheBlock()
     {
-        byte[] body = [0x1a, 0x09, 0x0a, 0x04, 0x01, 0x55, 0x1e, 0x20, 0x12, 0x01, 0x41]; // blake3 prefix
+        byte[] body = [0x1a, 0x09, 0x0a, 0x04, 0x01, 0x55, 0x22, 0x08, 0x12, 0x01, 0x41]; // murmur3-x64-64 prefix (no hasher)
 
         BitswapMessage message = BitswapMessageCodec.Decode(new ReadOnlySequence<byte>(body));
 

@@ -134,6 +134,11 @@ internal sealed partial class YamuxConnection : IMuxedConnection
             throw CreateClosedException();
         }
 
+        if (_aborted != 0)
+        {
+            throw CreateClosedException();      // streams still queued when the session failed are dead
+        }
+
         stream.SendAck();
         return stream;
     }

@@ -1,0 +1,169 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Helia.Multiformats;
+using Microsoft.Extensions.Logging;
+
+namespace Helia.Libp2p.Transports.Tcp;
+
+/// <summary>
+/// A TCP socket as a duplex pipe, with two owned loops (Kestrel's SocketConnection pattern): the receive loop fills
+/// <see cref="Input"/> from the socket, the send loop drains <see cref="Output"/> into it. Completing Output sends FIN;
+/// the peer's FIN completes Input. <see cref="Abort"/> closes the socket at once.
+/// </summary>
+internal sealed partial class TcpConnection : ITransportConnection
+{
+    private const int MinimumReceiveBuffer = 16 * 1024;
+    private static readonly PipeOptions s_pipeOptions = new(
+        pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
+
+    private static readonly TimeSpan s_lingerTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Socket _socket;
+    private readonly ILogger _logger;
+    private readonly Pipe _inbound = new(s_pipeOptions);
+    private readonly Pipe _outbound = new(s_pipeOptions);
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Task _receiveLoop;
+    private readonly Task _sendLoop;
+    private readonly Task _closeTask;
+    private int _aborted;
+
+    public TcpConnection(Socket socket, ILogger logger)
+    {
+        _socket = socket;
+        _logger = logger;
+        LocalAddress = Multiaddr.FromTcpEndPoint((IPEndPoint)socket.LocalEndPoint!);
+        RemoteAddress = Multiaddr.FromTcpEndPoint((IPEndPoint)socket.RemoteEndPoint!);
+        _receiveLoop = RunReceiveLoopAsync();
+        _sendLoop = RunSendLoopAsync();
+        _closeTask = CloseWhenDoneAsync();
+    }
+
+    public Multiaddr LocalAddress { get; }
+
+    public Multiaddr RemoteAddress { get; }
+
+    public CancellationToken Closed => _closed.Token;
+
+    public PipeReader Input => _inbound.Reader;
+
+    public PipeWriter Output => _outbound.Writer;
+
+    public void Abort(Exception? reason = null)
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0)
+        {
+            return;
+        }
+
+        Log.Aborted(_logger, RemoteAddress, reason?.Message ?? "closed locally");
+        _socket.Dispose();                          // fails the pending receive and send
+        _outbound.Reader.CancelPendingRead();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _outbound.Writer.CompleteAsync();     // lets the send loop flush what is queued, then FIN
+        try
+        {
+            await _sendLoop.WaitAsync(s_lingerTimeout);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        Abort();
+        await _closeTask;
+    }
+
+    private async Task RunReceiveLoopAsync()
+    {
+        await Task.Yield();
+        PipeWriter writer = _inbound.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                Memory<byte> memory = writer.GetMemory(MinimumReceiveBuffer);
+                int received = await _socket.ReceiveAsync(memory, SocketFlags.None);
+                if (received == 0)
+                {
+                    break;                          // FIN from the peer
+                }
+
+                writer.Advance(received);
+                FlushResult flush = await writer.FlushAsync();
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;                          // the reader is gone
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            error = Volatile.Read(ref _aborted) != 0 ? new Libp2pException("The connection was aborted.", ex) : ex;
+        }
+        finally
+        {
+            await writer.CompleteAsync(error);
+        }
+    }
+
+    private async Task RunSendLoopAsync()
+    {
+        await Task.Yield();
+        PipeReader reader = _outbound.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync();
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+
+                System.Buffers.ReadOnlySequence<byte> buffer = result.Buffer;
+                foreach (ReadOnlyMemory<byte> segment in buffer)
+                {
+                    int sent = 0;
+                    while (sent < segment.Length)
+                    {
+                        sent += await _socket.SendAsync(segment[sent..], SocketFlags.None);
+                    }
+                }
+
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    _socket.Shutdown(SocketShutdown.Send);
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            error = ex;
+        }
+        finally
+        {
+            await reader.CompleteAsync(error);
+        }
+    }
+
+    private async Task CloseWhenDoneAsync()
+    {
+        await Task.WhenAll(_receiveLoop, _sendLoop);
+        _socket.Dispose();
+        await _closed.CancelAsync();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "TCP connection to {Address} aborted: {Reason}")]
+        public static partial void Aborted(ILogger logger, Multiaddr address, string reason);
+    }
+}

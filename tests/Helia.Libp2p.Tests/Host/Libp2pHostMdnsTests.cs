@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Helia.Libp2p.Discovery.Mdns;
+using Helia.Libp2p.Host;
+using Helia.Libp2p.Tests.Discovery;
+using Helia.Multiformats;
+using static Helia.Libp2p.Tests.Host.Libp2pHostTests;
+
+namespace Helia.Libp2p.Tests.Host;
+
+public class Libp2pHostMdnsTests
+{
+    [Fact]
+    public async Task StartAsync_TwoHostsWithMdns_FindAndConnectWithin2Seconds()
+    {
+        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var options = new Libp2pHostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/0.0.0.0/tcp/0")], EnableMdns = true };
+        await using TestHost a = await TestHost.StartAsync(options);
+
+        long started = Stopwatch.GetTimestamp();
+        await using TestHost b = await TestHost.StartAsync(options);
+        PeerEventArgs connected = await a.Connected.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(2), ct);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+
+        Assert.Equal(b.Host.Id, connected.Peer);
+        PeerEventArgs discovered = await b.Discovered.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(2), ct);
+        Assert.Equal(a.Host.Id, discovered.Peer);
+        Assert.NotEmpty(discovered.Addresses);
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"connected after {elapsed.TotalMilliseconds:0} ms");
+        TestContext.Current.SendDiagnosticMessage($"mDNS discovery to connected: {elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task StartAsync_AutoDialOff_DiscoversWithoutConnecting()
+    {
+        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var options = new Libp2pHostOptions
+        {
+            ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")],
+            EnableMdns = true,
+            MdnsAutoDial = false,
+            Mdns = new MdnsOptions { Interfaces = ["lo"] },
+        };
+        await using TestHost a = await TestHost.StartAsync(options);
+        await using TestHost b = await TestHost.StartAsync(options);
+
+        PeerEventArgs discovered = await a.Discovered.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct);
+
+        Assert.Equal(b.Host.Id, discovered.Peer);
+        Assert.Equal(b.Host.ListenAddresses, a.Host.PeerStore.GetAddresses(b.Host.Id));
+        Assert.Empty(a.Host.Connections);
+        Assert.Empty(b.Host.Connections);
+    }
+}

@@ -1,0 +1,97 @@
+using Helia.Libp2p.Host;
+using Helia.Libp2p.Tests.Discovery;
+using Helia.Multiformats;
+
+namespace Helia.Libp2p.Tests.Host;
+
+public class PeerStoreTests
+{
+    private static readonly PeerId Peer = TestPeers.Create(1);
+    private static readonly Multiaddr First = Multiaddr.Parse("/ip4/127.0.0.1/tcp/1");
+    private static readonly Multiaddr Second = Multiaddr.Parse("/ip4/127.0.0.1/tcp/2");
+
+    [Fact]
+    public void AddAddresses_AfterTtl_Expire()
+    {
+        var clock = new ManualTimeProvider();
+        var store = new PeerStore(clock);
+
+        store.AddAddresses(Peer, [First], TimeSpan.FromMinutes(1));
+        store.AddAddresses(Peer, [Second], TimeSpan.FromMinutes(10));
+        Assert.Equal([First, Second], store.GetAddresses(Peer));
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal([Second], store.GetAddresses(Peer));
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Empty(store.GetAddresses(Peer));
+        Assert.Empty(store.Peers);
+    }
+
+    [Fact]
+    public void AddAddresses_LongerTtlAgain_Extends_ShorterDoesNotShorten()
+    {
+        var clock = new ManualTimeProvider();
+        var store = new PeerStore(clock);
+
+        store.AddAddresses(Peer, [First], TimeSpan.FromMinutes(10));
+        store.AddAddresses(Peer, [First], TimeSpan.FromMinutes(1));
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal([First], store.GetAddresses(Peer));
+
+        store.AddAddresses(Peer, [First], TimeSpan.MaxValue);
+        clock.Advance(TimeSpan.FromDays(3650));
+        Assert.Equal([First], store.GetAddresses(Peer));
+    }
+
+    [Fact]
+    public void AddAddresses_WithPeerIdSuffix_StoredWithout()
+    {
+        var store = new PeerStore();
+        store.AddAddresses(Peer, [First.WithPeerId(Peer)], TimeSpan.FromMinutes(1));
+        Assert.Equal([First], store.GetAddresses(Peer));
+    }
+
+    [Fact]
+    public void AddAddresses_Many_BoundedPerPeer()
+    {
+        var store = new PeerStore();
+        store.AddAddresses(Peer, Enumerable.Range(1, 200).Select(i => Multiaddr.Parse($"/ip4/10.0.0.1/tcp/{i}")), TimeSpan.FromMinutes(1));
+        Assert.Equal(PeerStore.MaxAddressesPerPeer, store.GetAddresses(Peer).Count);
+    }
+
+    [Fact]
+    public void SetProtocolsAndIdentity_Get_ReturnsEverything()
+    {
+        var store = new PeerStore();
+        store.AddAddresses(Peer, [First], TimeSpan.FromMinutes(1));
+        store.SetProtocols(Peer, ["/ipfs/ping/1.0.0", "/ipfs/id/1.0.0", "/ipfs/ping/1.0.0"]);
+        store.SetIdentity(Peer, new byte[] { 8, 1 }, "js-libp2p/3.3.11", Second);
+        store.SetIdentity(Peer, ReadOnlyMemory<byte>.Empty, null, null);   // a partial update keeps what is known
+
+        PeerRecord record = store.Get(Peer)!;
+
+        Assert.Equal([First], record.Addresses);
+        Assert.Equal(["/ipfs/ping/1.0.0", "/ipfs/id/1.0.0"], record.Protocols);
+        Assert.Equal(new byte[] { 8, 1 }, record.PublicKey.ToArray());
+        Assert.Equal("js-libp2p/3.3.11", record.AgentVersion);
+        Assert.Equal(Second, record.ObservedAddress);
+        Assert.Null(store.Get(TestPeers.Create(2)));
+    }
+
+    [Fact]
+    public void AddAddresses_PastMaxPeers_NewPeersRefusedUntilOldOnesExpire()
+    {
+        var clock = new ManualTimeProvider();
+        var store = new PeerStore(clock, maxPeers: 2);
+        store.AddAddresses(TestPeers.Create(1), [First], TimeSpan.FromMinutes(1));
+        store.AddAddresses(TestPeers.Create(2), [First], TimeSpan.FromMinutes(1));
+
+        store.AddAddresses(TestPeers.Create(3), [First], TimeSpan.FromMinutes(1));
+        Assert.Empty(store.GetAddresses(TestPeers.Create(3)));
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        store.AddAddresses(TestPeers.Create(3), [First], TimeSpan.FromMinutes(1));
+        Assert.Equal([TestPeers.Create(3)], store.Peers);
+    }
+}

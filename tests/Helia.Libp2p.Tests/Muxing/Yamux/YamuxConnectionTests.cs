@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Helia.Libp2p.Muxing.Yamux;
+
+namespace Helia.Libp2p.Tests.Muxing.Yamux;
+
+/// <summary>Yamux on the wire: one side is our session, the other writes and reads raw frames.</summary>
+public class YamuxConnectionTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> BadInputs => ["unknown type", "bad version", "wrong-side stream id", "data beyond window", "window update overflow", "oversized frame on unknown stream", "duplicate stream", "data after fin"];
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task BadInput_ClosesOnlyThatSessionWithProtocolError(string name)
+    {
+        // A healthy session next to the bad one, with a stream open across the failure.
+        var muxer = new YamuxMuxer();
+        var goodPipes = new DuplexPipePair();
+        await using IMuxedConnection goodDialer = muxer.Start(goodPipes.A, isInitiator: true);
+        await using IMuxedConnection goodListener = muxer.Start(goodPipes.B, isInitiator: false);
+        await using IMuxedStream goodStream = await goodDialer.OpenStreamAsync(Token);
+
+        var pipes = new DuplexPipePair();
+        var session = (YamuxConnection)muxer.Start(pipes.B, isInitiator: false);
+        await using (session)
+        {
+            await WriteAsync(pipes.A.Output, BadFrames(name));
+
+            await WaitAsync(session.Closed);
+            YamuxException reason = Assert.IsType<YamuxException>(session.CloseReason);
+            Assert.Equal(YamuxError.ProtocolError, reason.Error);
+            YamuxException accept = await Assert.ThrowsAsync<YamuxException>(async () => await session.AcceptStreamAsync(Token));
+            Assert.Equal(YamuxError.SessionClosed, accept.Error);
+            Assert.Same(reason, accept.InnerException);
+            Assert.Equal((uint)YamuxError.ProtocolError, await ReadGoAwayAsync(pipes.A.Input));
+        }
+
+        // The other session is untouched.
+        await goodStream.Output.WriteAsync("still here"u8.ToArray(), Token);
+        await goodStream.Output.CompleteAsync();
+        await using IMuxedStream accepted = await goodListener.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        ReadResult result = await accepted.Input.ReadAtLeastAsync(10, Token).AsTask().WaitAsync(Timeout, Token);
+        Assert.Equal("still here"u8.ToArray(), result.Buffer.ToArray());
+        accepted.Input.AdvanceTo(result.Buffer.End);
+    }
+
+    [Fact]
+    public async Task OpenStream_AsInitiator_SendsSynWindowUpdateOnOddId()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+
+        await using IMuxedStream first = await session.OpenStreamAsync(Token);
+        await using IMuxedStream second = await session.OpenStreamAsync(Token);
+
+        Assert.Equal(1, first.Id);
+        Assert.Equal(3, second.Id);
+        (YamuxHeader syn, _) = await ReadFrameAsync(pipes.B.Input, skipPings: true);
+        Assert.Equal(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, 0), syn);
+    }
+
+    [Fact]
+    public async Task OpenStream_LargerInitialWindow_AnnouncesTheExtraWithSyn()
+    {
+        var pipes = new DuplexPipePair();
+        var options = new YamuxOptions { InitialWindow = 1024 * 1024 };
+        await using IMuxedConnection session = new YamuxMuxer(options).Start(pipes.B, isInitiator: false);
+
+        await using IMuxedStream stream = await session.OpenStreamAsync(Token);
+
+        (YamuxHeader syn, _) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
+        Assert.Equal(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 2, (1024 - 256) * 1024), syn);
+    }
+
+    [Fact]
+    public async Task Write_LongerThanMaxFrameSize_SplitIntoFrames()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer(new YamuxOptions { MaxFrameSize = 1000 }).Start(pipes.A, isInitiator: true);
+        await using IMuxedStream stream = await session.OpenStreamAsync(Token);
+        byte[] payload = [.. Enumerable.Range(0, 2500).Select(i => (byte)i)];
+
+        await stream.Output.WriteAsync(payload, Token);
+
+        await ReadFrameAsync(pipes.B.Input, skipPings: true);          // the SYN
+        var received = new List<byte>();
+        foreach (int expected in new[] { 1000, 1000, 500 })
+        {
+            (YamuxHeader header, byte[] data) = await ReadFrameAsync(pipes.B.Input, skipPings: true);
+            Assert.Equal(new YamuxHeader(YamuxFrameType.Data, YamuxFlags.None, 1, (uint)expected), header);
+            received.AddRange(data);
+        }
+
+        Assert.Equal(payload, received);
+    }
+
+    [Fact]
+    public async Task InboundStream_DataThenFin_ReadsDataThenEndAndAcksOnAccept()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.B, isInitiator: false);
+
+        await WriteAsync(pipes.A.Output, Frame(YamuxFrameType.Data, YamuxFlags.Syn, 1, "abc"u8), Frame(YamuxFrameType.Data, YamuxFlags.Fin, 1, "de"u8));
+        await using IMuxedStream stream = await session.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
+
+        ReadResult result = await stream.Input.ReadAtLeastAsync(6, Token).AsTask().WaitAsync(Timeout, Token);
+        Assert.True(result.IsCompleted);
+        Assert.Equal("abcde"u8.ToArray(), result.Buffer.ToArray());
+        stream.Input.AdvanceTo(result.Buffer.End);
+        (YamuxHeader ack, _) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
+        Assert.Equal(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, 1, 0), ack);
+    }
+
+    [Fact]
+    public async Task Read_HalfTheWindowConsumed_SendsWindowUpdate()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.B, isInitiator: false);
+        byte[] chunk = new byte[64 * 1024];
+
+        await WriteAsync(pipes.A.Output, Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, []));
+        await using IMuxedStream stream = await session.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        await WriteAsync(pipes.A.Output, Frame(YamuxFrameType.Data, YamuxFlags.None, 1, chunk), Frame(YamuxFrameType.Data, YamuxFlags.None, 1, chunk));
+        ReadResult result = await stream.Input.ReadAtLeastAsync(2 * chunk.Length, Token).AsTask().WaitAsync(Timeout, Token);
+        stream.Input.AdvanceTo(result.Buffer.End);
+
+        (YamuxHeader ack, _) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
+        (YamuxHeader update, _) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
+        Assert.Equal(YamuxFlags.Ack, ack.Flags);
+        Assert.Equal(YamuxFrameType.WindowUpdate, update.Type);
+        Assert.Equal(1u, update.StreamId);
+        Assert.True(update.Length >= 2 * (uint)chunk.Length, $"the update returned {update.Length} bytes of window");
+    }
+
+    [Fact]
+    public async Task Ping_FromPeer_AnsweredWithSameValue()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.B, isInitiator: false);
+
+        await WriteAsync(pipes.A.Output, [0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34, 0x56, 0x78]);
+
+        while (true)
+        {
+            (YamuxHeader header, _) = await ReadFrameAsync(pipes.A.Input, skipPings: false);
+            if (header.Type == YamuxFrameType.Ping && header.Flags == YamuxFlags.Ack)
+            {
+                Assert.Equal(0x12345678u, header.Length);
+                Assert.Equal(0u, header.StreamId);
+                return;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task GoAway_Normal_NoNewStreamsButOpenOnesWork()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.B, isInitiator: false);
+        await WriteAsync(pipes.A.Output, Frame(YamuxFrameType.Data, YamuxFlags.Syn, 1, "hi"u8));
+        await using IMuxedStream stream = await session.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
+
+        await WriteAsync(pipes.A.Output, [0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]);
+        await stream.Output.WriteAsync("ok"u8.ToArray(), Token);
+
+        (YamuxHeader ack, _) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
+        (YamuxHeader data, byte[] payload) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
+        Assert.Equal(YamuxFlags.Ack, ack.Flags);
+        Assert.Equal(new YamuxHeader(YamuxFrameType.Data, YamuxFlags.None, 1, 2), data);
+        Assert.Equal("ok"u8.ToArray(), payload);
+        YamuxException ex = await Assert.ThrowsAsync<YamuxException>(async () => await session.OpenStreamAsync(Token));
+        Assert.Equal(YamuxError.RemoteGoAway, ex.Error);
+        Assert.False(session.Closed.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task InboundStreams_BeyondAcceptBacklog_AreReset()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer(new YamuxOptions { AcceptBacklog = 2 }).Start(pipes.B, isInitiator: false);
+
+        await WriteAsync(
+            pipes.A.Output,
+            Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, []),
+            Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 3, []),
+            Frame(YamuxFrameType.Data, YamuxFlags.Syn, 5, "dropped"u8));
+
+        (YamuxHeader rst, _) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
+        Assert.Equal(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, 5, 0), rst);
+        await using IMuxedStream first = await session.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        Assert.Equal(1, first.Id);
+        Assert.False(session.Closed.IsCancellationRequested);
+    }
+
+    private static byte[] BadFrames(string name) => name switch
+    {
+        "unknown type" => [0x00, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00],
+        "bad version" => [0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00],
+        // The peer is the initiator: its streams must be odd.
+        "wrong-side stream id" => Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 2, []),
+        "data beyond window" => [.. Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, []), .. Header(YamuxFrameType.Data, YamuxFlags.None, 1, YamuxOptions.SpecInitialWindow + 1)],
+        "window update overflow" => [.. Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, []), .. Header(YamuxFrameType.WindowUpdate, YamuxFlags.None, 1, uint.MaxValue)],
+        "oversized frame on unknown stream" => Header(YamuxFrameType.Data, YamuxFlags.None, 7, 64 * 1024 * 1024),
+        "duplicate stream" => [.. Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, []), .. Frame(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, [])],
+        "data after fin" => [.. Frame(YamuxFrameType.Data, YamuxFlags.Syn | YamuxFlags.Fin, 1, "a"u8), .. Frame(YamuxFrameType.Data, YamuxFlags.None, 1, "b"u8)],
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private static byte[] Header(YamuxFrameType type, YamuxFlags flags, uint streamId, uint length)
+    {
+        byte[] bytes = new byte[YamuxHeader.Size];
+        new YamuxHeader(type, flags, streamId, length).WriteTo(bytes);
+        return bytes;
+    }
+
+    private static byte[] Frame(YamuxFrameType type, YamuxFlags flags, uint streamId, ReadOnlySpan<byte> payload) =>
+        [.. Header(type, flags, streamId, type == YamuxFrameType.Data ? (uint)payload.Length : 0), .. payload];
+
+    private static async Task WriteAsync(PipeWriter output, params byte[][] frames)
+    {
+        foreach (byte[] frame in frames)
+        {
+            output.Write(frame);
+        }
+
+        await output.FlushAsync(Token);
+    }
+
+    private static async Task WaitAsync(CancellationToken closed)
+    {
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using CancellationTokenRegistration registration = closed.Register(() => fired.TrySetResult());
+        await fired.Task.WaitAsync(Timeout, Token);
+    }
+
+    /// <summary>Reads the next frame the session sent; with <paramref name="skipPings"/>, its RTT pings are skipped.</summary>
+    private static async Task<(YamuxHeader Header, byte[] Payload)> ReadFrameAsync(PipeReader input, bool skipPings)
+    {
+        while (true)
+        {
+            ReadResult result = await input.ReadAtLeastAsync(YamuxHeader.Size, Token).AsTask().WaitAsync(Timeout, Token);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            Assert.True(YamuxHeader.TryRead(ref buffer, out YamuxHeader header), "the session closed before sending a frame");
+            input.AdvanceTo(buffer.Start);
+            byte[] payload = [];
+            if (header.Type == YamuxFrameType.Data && header.Length > 0)
+            {
+                result = await input.ReadAtLeastAsync((int)header.Length, Token).AsTask().WaitAsync(Timeout, Token);
+                payload = result.Buffer.Slice(0, header.Length).ToArray();
+                input.AdvanceTo(result.Buffer.GetPosition(header.Length));
+            }
+
+            if (!skipPings || header.Type != YamuxFrameType.Ping)
+            {
+                return (header, payload);
+            }
+        }
+    }
+
+    private static async Task<uint> ReadGoAwayAsync(PipeReader input)
+    {
+        while (true)
+        {
+            (YamuxHeader header, _) = await ReadFrameAsync(input, skipPings: true);
+            if (header.Type == YamuxFrameType.GoAway)
+            {
+                return header.Length;
+            }
+        }
+    }
+}

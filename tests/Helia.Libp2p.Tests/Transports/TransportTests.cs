@@ -1,0 +1,199 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Helia.Libp2p.Transports.Memory;
+using Helia.Libp2p.Transports.Tcp;
+using Helia.Multiformats;
+
+namespace Helia.Libp2p.Tests.Transports;
+
+/// <summary>The same checks for every transport: listen, dial, carry bytes both ways, half-close, stop listening.</summary>
+public abstract class TransportTests
+{
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    protected abstract ITransport CreateTransport();
+
+    protected abstract Multiaddr ListenAddress { get; }
+
+    [Fact]
+    public async Task DialAsync_Listening_CarriesBytesBothWaysAndHalfCloses()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        ITransport transport = CreateTransport();
+        await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
+        Assert.True(transport.CanDial(listener.Address));
+
+        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
+        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+        Assert.Equal(listener.Address, dialer.RemoteAddress);
+
+        byte[] payload = new byte[1 << 20];
+        new Random(3).NextBytes(payload);
+        Task write = WriteAndCompleteAsync(dialer.Output, payload, ct);
+        byte[] received = await ReadToEndAsync(accepted.Input, ct).WaitAsync(Timeout, ct);
+        await write;
+        Assert.Equal(payload, received);
+
+        await WriteAndCompleteAsync(accepted.Output, "bye"u8.ToArray(), ct);
+        Assert.Equal("bye"u8.ToArray(), await ReadToEndAsync(dialer.Input, ct).WaitAsync(Timeout, ct));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_ListenerDisposed_ThrowsOperationCanceled()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        ITransportListener listener = await CreateTransport().ListenAsync(ListenAddress, ct);
+        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+
+        await listener.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accepting.WaitAsync(Timeout, ct));
+    }
+
+    [Fact]
+    public async Task Abort_OneSide_TheOtherSideSeesTheEnd()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        ITransport transport = CreateTransport();
+        await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
+        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct);
+        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+
+        dialer.Abort(new InvalidOperationException("test"));
+
+        await WhenCancelledAsync(dialer.Closed).WaitAsync(Timeout, ct);
+        try
+        {
+            ReadResult result = await accepted.Input.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+            Assert.True(result.IsCompleted);
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            // The peer's end surfaces as an error: equally an end of the input.
+        }
+    }
+
+    protected static Task WhenCancelledAsync(CancellationToken token)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => done.TrySetResult());
+        return done.Task;
+    }
+
+    protected static async Task WriteAndCompleteAsync(PipeWriter output, byte[] payload, CancellationToken ct)
+    {
+        await output.WriteAsync(payload, ct);
+        await output.CompleteAsync();
+    }
+
+    protected static async Task<byte[]> ReadToEndAsync(PipeReader input, CancellationToken ct)
+    {
+        var received = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(ct);
+            foreach (ReadOnlyMemory<byte> segment in result.Buffer)
+            {
+                received.Write(segment.Span);
+            }
+
+            input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return received.WrittenSpan.ToArray();
+            }
+        }
+    }
+}
+
+public class TcpTransportTests : TransportTests
+{
+    protected override ITransport CreateTransport() => new TcpTransport();
+
+    protected override Multiaddr ListenAddress => Multiaddr.Parse("/ip4/127.0.0.1/tcp/0");
+
+    [Fact]
+    public async Task ListenAsync_PortZero_ReportsTheBoundPort()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using ITransportListener listener = await CreateTransport().ListenAsync(ListenAddress, ct);
+
+        Assert.True(listener.Address.TryGetTcpEndPoint(out var endPoint));
+        Assert.NotEqual(0, endPoint.Port);
+        Assert.StartsWith("/ip4/127.0.0.1/tcp/", listener.Address.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListenAsync_Ip6Loopback_DialsAndAccepts()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        if (!Socket.OSSupportsIPv6)
+        {
+            Assert.Skip("IPv6 is not available on this machine.");
+        }
+
+        var transport = new TcpTransport();
+        ITransportListener listener;
+        try
+        {
+            listener = await transport.ListenAsync(Multiaddr.Parse("/ip6/::1/tcp/0"), ct);
+        }
+        catch (Libp2pException ex)
+        {
+            Assert.Skip($"IPv6 loopback is not usable here: {ex.Message}");
+            throw;
+        }
+
+        await using (listener)
+        {
+            Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+            await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
+            await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+            Assert.StartsWith("/ip6/::1/tcp/", accepted.LocalAddress.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task DialAsync_NothingListening_ThrowsLibp2pException()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var transport = new TcpTransport();
+        Multiaddr address;
+        await using (ITransportListener listener = await transport.ListenAsync(ListenAddress, ct))
+        {
+            address = listener.Address;
+        }
+
+        await Assert.ThrowsAsync<Libp2pException>(() => transport.DialAsync(address, ct).AsTask().WaitAsync(Timeout, ct));
+    }
+
+    [Fact]
+    public void CanDial_OtherShapes_False()
+    {
+        var transport = new TcpTransport();
+
+        Assert.True(transport.CanDial(Multiaddr.Parse("/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA")));
+        Assert.False(transport.CanDial(Multiaddr.Parse("/ip4/127.0.0.1/udp/4001")));
+        Assert.False(transport.CanDial(Multiaddr.Parse("/memory/1")));
+        Assert.False(transport.CanDial(Multiaddr.Parse("/ip4/127.0.0.1/tcp/4001/ws")));
+    }
+}
+
+public class MemoryTransportTests : TransportTests
+{
+    private readonly MemoryTransportHub _hub = new();
+
+    protected override ITransport CreateTransport() => new MemoryTransport(_hub);
+
+    protected override Multiaddr ListenAddress => Multiaddr.Parse("/memory/0");
+
+    [Fact]
+    public async Task DialAsync_UnknownName_ThrowsLibp2pException()
+    {
+        await Assert.ThrowsAsync<Libp2pException>(
+            () => CreateTransport().DialAsync(Multiaddr.Parse("/memory/nobody"), TestContext.Current.CancellationToken).AsTask());
+    }
+}
