@@ -68,10 +68,12 @@ public static class BitswapMessageCodec
         {
             ReadResult result = await input.ReadAsync(cancellationToken);
             ReadOnlySequence<byte> buffer = result.Buffer;
+            bool parsed = false;
             try
             {
                 if (TryReadFrame(ref buffer, maxMessageSize, out ReadOnlySequence<byte> frame))
                 {
+                    parsed = true;
                     return Decode(frame);
                 }
 
@@ -87,7 +89,8 @@ public static class BitswapMessageCodec
             }
             finally
             {
-                input.AdvanceTo(buffer.Start, buffer.End);
+                // After a frame, only what was consumed is examined, so a next frame already buffered is returned at once.
+                input.AdvanceTo(buffer.Start, parsed ? buffer.Start : buffer.End);
             }
         }
     }

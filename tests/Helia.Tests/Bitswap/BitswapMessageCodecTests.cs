@@ -222,6 +222,22 @@ public class BitswapMessageCodecTests
     }
 
     [Fact]
+    public async Task ReadAsync_TwoMessagesBufferedStreamOpen_ReturnsBothWithoutWaiting()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var pipe = new Pipe();
+        BitswapMessageCodec.Write(new BitswapMessage { PendingBytes = 1 }, BitswapProtocolVersion.V120, pipe.Writer);
+        BitswapMessageCodec.Write(new BitswapMessage { PendingBytes = 2 }, BitswapProtocolVersion.V120, pipe.Writer);
+        await pipe.Writer.FlushAsync(ct);
+
+        BitswapMessage? first = await BitswapMessageCodec.ReadAsync(pipe.Reader, BitswapMessageCodec.MaxMessageSize, ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct);
+        BitswapMessage? second = await BitswapMessageCodec.ReadAsync(pipe.Reader, BitswapMessageCodec.MaxMessageSize, ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.Equal(1, first!.PendingBytes);
+        Assert.Equal(2, second!.PendingBytes);
+    }
+
+    [Fact]
     public async Task ReadAsync_StreamEndsInsideMessage_Throws()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

@@ -1,0 +1,167 @@
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Helia.Bitswap.Messages;
+using Helia.Libp2p;
+using Helia.Multiformats;
+using Microsoft.Extensions.Logging;
+
+namespace Helia.Bitswap;
+
+/// <summary>
+/// Everything we send to one peer goes through its sender: one outbound stream, opened when first needed and
+/// reopened after a failure, and one owned loop that drains the queue, coalescing wantlist changes into as few
+/// messages as fit and writing engine messages in order, then flushes once (the flush is the back-pressure).
+/// </summary>
+internal sealed partial class PeerSender : IAsyncDisposable
+{
+    private readonly PeerId _peer;
+    private readonly Func<PeerId, CancellationToken, ValueTask<IStream>> _openStream;
+    private readonly int _maxMessageSize;
+    private readonly ILogger _logger;
+    private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private IStream? _stream;
+
+    public PeerSender(PeerId peer, Func<PeerId, CancellationToken, ValueTask<IStream>> openStream, int maxMessageSize, ILogger logger)
+    {
+        _peer = peer;
+        _openStream = openStream;
+        _maxMessageSize = maxMessageSize;
+        _logger = logger;
+        _loop = RunAsync(_stopping.Token);
+    }
+
+    public void SendWants(IReadOnlyList<WantlistEntry> entries)
+    {
+        if (!_queue.Writer.TryWrite(new Outgoing(entries, null, null)))
+        {
+            Log.Dropped(_logger, _peer);
+        }
+    }
+
+    public void Send(BitswapMessage message, Action<Exception?>? onFlushed)
+    {
+        if (!_queue.Writer.TryWrite(new Outgoing(null, message, onFlushed)))
+        {
+            onFlushed?.Invoke(new BitswapException($"Peer {_peer} is gone."));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync();
+        }
+
+        while (_queue.Reader.TryRead(out Outgoing item))
+        {
+            item.OnFlushed?.Invoke(new BitswapException($"Peer {_peer} is gone."));
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<Outgoing>();
+        while (await _queue.Reader.WaitToReadAsync(cancellationToken))
+        {
+            batch.Clear();
+            while (batch.Count < 1024 && _queue.Reader.TryRead(out Outgoing item))
+            {
+                batch.Add(item);
+            }
+
+            Exception? error = null;
+            try
+            {
+                await WriteBatchAsync(batch, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+                Log.SendFailed(_logger, _peer, ex);
+                IStream? broken = _stream;
+                _stream = null;
+                if (broken is not null)
+                {
+                    broken.Reset();
+                    await broken.DisposeAsync();
+                }
+            }
+
+            foreach (Outgoing item in batch)
+            {
+                item.OnFlushed?.Invoke(error);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Outgoing> batch, CancellationToken cancellationToken)
+    {
+        _stream ??= await _openStream(_peer, cancellationToken);
+        BitswapProtocolVersion version = BitswapService.VersionOf(_stream.Protocol);
+        var wants = new BitswapMessageBuilder(version, _maxMessageSize);
+        foreach (Outgoing item in batch)
+        {
+            if (item.Wants is not null)
+            {
+                foreach (WantlistEntry entry in item.Wants)
+                {
+                    if (!wants.TryAdd(entry))
+                    {
+                        BitswapMessageCodec.Write(wants.Build(), version, _stream.Output);
+                        wants.TryAdd(entry);
+                    }
+                }
+            }
+            else if (item.Message is not null)
+            {
+                foreach (BitswapMessage part in BitswapMessageCodec.GetSize(item.Message, version) <= _maxMessageSize
+                    ? [item.Message]
+                    : BitswapMessageBuilder.Split(item.Message, version, _maxMessageSize))
+                {
+                    BitswapMessageCodec.Write(part, version, _stream.Output);
+                }
+            }
+        }
+
+        if (!wants.IsEmpty)
+        {
+            BitswapMessageCodec.Write(wants.Build(), version, _stream.Output);
+        }
+
+        FlushResult flushed = await _stream.Output.FlushAsync(cancellationToken);
+        if (flushed.IsCompleted)
+        {
+            throw new BitswapException($"The stream to {_peer} was closed.");
+        }
+    }
+
+    private readonly record struct Outgoing(IReadOnlyList<WantlistEntry>? Wants, BitswapMessage? Message, Action<Exception?>? OnFlushed);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Sending to {Peer} failed")]
+        public static partial void SendFailed(ILogger logger, PeerId peer, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped wants for {Peer}: its sender is closed")]
+        public static partial void Dropped(ILogger logger, PeerId peer);
+    }
+}

@@ -1,0 +1,314 @@
+using System.Runtime.CompilerServices;
+using Helia.Bitswap;
+using Helia.Bitswap.Messages;
+using Helia.Core.Blocks;
+using Helia.Core.Routing;
+using Helia.Multiformats;
+
+namespace Helia.Tests.Bitswap;
+
+public class BitswapServiceTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task GetAsync_TwoThousandRawBlocks_FetchedVerifiedAndStored()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network);
+        await using var fetcher = new BitswapTestNode(network);
+        List<(Cid Cid, byte[] Data)> blocks = BitswapTestNode.MakeBlocks(2000, 1, 8192, seed: 1);
+        await provider.PutAllAsync(blocks, ct);
+        MemoryNetwork.Connect(fetcher.Host, provider.Host);
+
+        Task<ReadOnlyMemory<byte>[]> all = Task.WhenAll(blocks.Select(b => fetcher.Blocks.GetAsync(b.Cid, ct).AsTask()));
+        try
+        {
+            await all.WaitAsync(s_timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            BitswapStat s = fetcher.Service.GetStat();
+            Assert.Fail($"recv {s.BlocksReceived} dup {s.DuplicateBlocksReceived} unwanted {s.UnwantedBlocksReceived} wl {s.Wantlist.Count} peers {s.Peers.Count} provider ledger {provider.Service.GetLedger(fetcher.Id)} remote wl {provider.Service.GetWantlist(fetcher.Id).Count} msgs {s.MessagesReceived}");
+        }
+
+        ReadOnlyMemory<byte>[] fetched = await all;
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            Assert.True(fetched[i].Span.SequenceEqual(blocks[i].Data));
+            Assert.True(await fetcher.Local.HasAsync(blocks[i].Cid, ct));
+        }
+
+        BitswapStat stat = fetcher.Service.GetStat();
+        Assert.Equal(2000, stat.BlocksReceived);
+        Assert.Equal(blocks.Sum(b => (long)b.Data.Length), stat.DataReceived);
+        Assert.Empty(stat.Wantlist);
+        Assert.Equal(blocks.Sum(b => (long)b.Data.Length), provider.Service.GetLedger(fetcher.Id)!.BytesSent);
+    }
+
+    [Fact]
+    public async Task WantAsync_ConcurrentWaiters_ShareOneWantAndTheLastCancelGoesOnTheWire()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network);
+        await using var fetcher = new BitswapTestNode(network);
+        MemoryNetwork.Connect(fetcher.Host, provider.Host);
+        Cid missing = Cid.Compute(Multicodec.Raw, "not yet"u8);
+        Task<BitswapMessage> wantArrived = provider.NextMessageAsync(fetcher.Id, m => m.Wantlist.Any(e => e.Cid == missing && !e.Cancel));
+
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var second = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<ReadOnlyMemory<byte>> a = fetcher.Service.WantAsync(missing, first.Token);
+        Task<ReadOnlyMemory<byte>> b = fetcher.Service.WantAsync(missing, second.Token);
+        BitswapMessage want = await wantArrived.WaitAsync(s_timeout, ct);
+
+        Assert.Single(want.Wantlist, e => e.Cid == missing);
+        Assert.Equal(1, fetcher.Service.Client.WantlistSize);
+        Assert.Equal([missing], provider.Service.GetWantlist(fetcher.Id));
+
+        Task<BitswapMessage> cancelArrived = provider.NextMessageAsync(fetcher.Id, m => m.Wantlist.Any(e => e.Cid == missing && e.Cancel));
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a);
+        Assert.Equal(1, fetcher.Service.Client.WantlistSize);   // the second waiter still wants it
+        await second.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => b);
+
+        await cancelArrived.WaitAsync(s_timeout, ct);
+        Assert.Empty(provider.Service.GetWantlist(fetcher.Id));
+        Assert.Equal(0, fetcher.Service.Client.WantlistSize);
+    }
+
+    [Fact]
+    public async Task WantAsync_BlockArrivesLater_ProviderSendsItWhenStored()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network);
+        await using var fetcher = new BitswapTestNode(network);
+        MemoryNetwork.Connect(fetcher.Host, provider.Host);
+        byte[] data = "arrives later"u8.ToArray();
+        Cid cid = Cid.Compute(Multicodec.Raw, data);
+        Task<BitswapMessage> wantArrived = provider.NextMessageAsync(fetcher.Id, m => m.Wantlist.Any(e => e.Cid == cid));
+        Task<ReadOnlyMemory<byte>> want = fetcher.Service.WantAsync(cid, ct);
+        await wantArrived.WaitAsync(s_timeout, ct);
+
+        await provider.Blocks.PutAsync(cid, data, ct);
+
+        Assert.Equal(data, (await want.WaitAsync(s_timeout, ct)).ToArray());
+    }
+
+    [Fact]
+    public async Task Engine_AnswersWantHaveWantBlockAndDontHave()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network);
+        await using var raw = new RawBitswapPeer(network);
+        byte[] small = new byte[BitswapOptions.DefaultMaxInlineBlockSize];
+        byte[] large = new byte[BitswapOptions.DefaultMaxInlineBlockSize + 1];
+        small[0] = 1;
+        large[0] = 2;
+        Cid smallCid = Cid.Compute(Multicodec.Raw, small);
+        Cid largeCid = Cid.Compute(Multicodec.Raw, large);
+        Cid missing = Cid.Compute(Multicodec.Raw, "missing"u8);
+        await provider.Local.PutAsync(smallCid, small, ct);
+        await provider.Local.PutAsync(largeCid, large, ct);
+        MemoryNetwork.Connect(raw.Host, provider.Host);
+
+        var request = new BitswapMessage();
+        request.Wantlist.Add(new WantlistEntry(smallCid, WantType: WantType.Have, SendDontHave: true));
+        request.Wantlist.Add(new WantlistEntry(largeCid, WantType: WantType.Have, SendDontHave: true));
+        request.Wantlist.Add(new WantlistEntry(missing, WantType: WantType.Block, SendDontHave: true));
+        await raw.SendAsync(provider.Id, request, ct);
+
+        var blocks = new List<BitswapBlock>();
+        var presences = new List<BlockPresence>();
+        while (blocks.Count + presences.Count < 3)
+        {
+            BitswapMessage reply = await raw.ReceiveAsync(ct);
+            blocks.AddRange(reply.Blocks);
+            presences.AddRange(reply.BlockPresences);
+        }
+
+        Assert.Equal(smallCid, Assert.Single(blocks).Cid);
+        Assert.Contains(new BlockPresence(largeCid, BlockPresenceType.Have), presences);
+        Assert.Contains(new BlockPresence(missing, BlockPresenceType.DontHave), presences);
+
+        // The missing want stays on the ledger: once the block arrives, it is sent.
+        byte[] late = "missing"u8.ToArray();
+        await provider.Blocks.PutAsync(missing, late, ct);
+        BitswapMessage delivered = await raw.ReceiveAsync(ct);
+        Assert.Equal(missing, Assert.Single(delivered.Blocks).Cid);
+    }
+
+    [Fact]
+    public async Task Engine_WantFlood_PeerCutOffWhileOthersAreServed()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network);
+        await using var flooder = new RawBitswapPeer(network);
+        await using var honest = new BitswapTestNode(network);
+        List<(Cid Cid, byte[] Data)> blocks = BitswapTestNode.MakeBlocks(50, 100, 2000, seed: 2);
+        await provider.PutAllAsync(blocks, ct);
+        var flooderConnection = MemoryNetwork.Connect(flooder.Host, provider.Host);
+        MemoryNetwork.Connect(honest.Host, provider.Host);
+
+        var flood = new BitswapMessage();
+        for (int i = 0; i <= BitswapOptions.DefaultMaxWantsPerPeer; i++)
+        {
+            flood.Wantlist.Add(new WantlistEntry(Cid.Compute(Multicodec.Raw, BitConverter.GetBytes(i))));
+        }
+
+        await flooder.SendAsync(provider.Id, flood, ct);
+        await Task.Delay(Timeout.Infinite, flooderConnection.Closed).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(s_timeout, ct);
+
+        Assert.Empty(provider.Service.GetWantlist(flooder.Host.Id));
+        ReadOnlyMemory<byte>[] fetched = await Task.WhenAll(blocks.Select(b => honest.Blocks.GetAsync(b.Cid, ct).AsTask())).WaitAsync(s_timeout, ct);
+        Assert.Equal(blocks.Count, fetched.Length);
+    }
+
+    [Fact]
+    public async Task Client_CorruptBlock_RejectedNeverStoredAndPeerDropped()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var fetcher = new BitswapTestNode(network, new BitswapOptions { MaxUnwantedBlocksPerPeer = 0, RebroadcastInterval = TimeSpan.FromMilliseconds(300) });
+        await using var liar = new RawBitswapPeer(network);
+        await using var honest = new BitswapTestNode(network);
+        byte[] data = "the real block"u8.ToArray();
+        Cid cid = Cid.Compute(Multicodec.Raw, data);
+        await honest.Local.PutAsync(cid, data, ct);
+        var liarConnection = MemoryNetwork.Connect(fetcher.Host, liar.Host);
+
+        Task<ReadOnlyMemory<byte>> get = fetcher.Blocks.GetAsync(cid, ct).AsTask();
+        BitswapMessage want = await liar.ReceiveAsync(ct);
+        Assert.Contains(want.Wantlist, e => e.Cid == cid);
+        var corrupt = new BitswapMessage();
+        corrupt.Blocks.Add(new BitswapBlock(cid, "a forged block"u8.ToArray()));   // the right prefix, the wrong bytes
+        await liar.SendAsync(fetcher.Id, corrupt, ct);
+
+        await Task.Delay(Timeout.Infinite, liarConnection.Closed).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(s_timeout, ct);
+        Assert.False(get.IsCompleted);
+        Assert.False(await fetcher.Local.HasAsync(cid, ct));
+        Assert.Equal(1, fetcher.Service.GetStat().UnwantedBlocksReceived);
+
+        MemoryNetwork.Connect(fetcher.Host, honest.Host);
+        Assert.Equal(data, (await get.WaitAsync(s_timeout, ct)).ToArray());
+        Assert.True(await fetcher.Local.HasAsync(cid, ct));
+    }
+
+    [Fact]
+    public async Task Session_TwoProviders_SharesTheLoadWithFewDuplicates()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var a = new BitswapTestNode(network);
+        await using var b = new BitswapTestNode(network);
+        await using var fetcher = new BitswapTestNode(network);
+        List<(Cid Cid, byte[] Data)> blocks = BitswapTestNode.MakeBlocks(600, 1025, 16384, seed: 3);
+        await a.PutAllAsync(blocks, ct);
+        await b.PutAllAsync(blocks, ct);
+        MemoryNetwork.Connect(fetcher.Host, a.Host);
+        MemoryNetwork.Connect(fetcher.Host, b.Host);
+        IBlockstore session = fetcher.Blocks.CreateSession(blocks[0].Cid);
+
+        Assert.Equal(blocks[0].Data, (await session.GetAsync(blocks[0].Cid, ct).AsTask().WaitAsync(s_timeout, ct)).ToArray());
+        await Task.WhenAll(blocks.Skip(1).Select(x => session.GetAsync(x.Cid, ct).AsTask())).WaitAsync(s_timeout, ct);
+
+        BitswapStat stat = fetcher.Service.GetStat();
+        long sentByA = a.Service.GetLedger(fetcher.Id)!.BlocksSent;
+        long sentByB = b.Service.GetLedger(fetcher.Id)!.BlocksSent;
+        Assert.Equal(600, stat.BlocksReceived);
+        Assert.InRange(stat.DuplicateBlocksReceived, 0, 30);
+        Assert.True(sentByA > 100 && sentByB > 100, $"A sent {sentByA}, B sent {sentByB}");
+    }
+
+    [Fact]
+    public async Task Session_ProviderDisconnectsHalfway_SecondProviderCompletes()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var a = new BitswapTestNode(network);
+        await using var b = new BitswapTestNode(network);
+        await using var fetcher = new BitswapTestNode(network);
+        List<(Cid Cid, byte[] Data)> blocks = BitswapTestNode.MakeBlocks(400, 1025, 8192, seed: 4);
+        await a.PutAllAsync(blocks, ct);
+        await b.PutAllAsync(blocks, ct);
+        var toA = MemoryNetwork.Connect(fetcher.Host, a.Host);
+        IBlockstore session = fetcher.Blocks.CreateSession(blocks[0].Cid);
+
+        await Task.WhenAll(blocks.Take(200).Select(x => session.GetAsync(x.Cid, ct).AsTask())).WaitAsync(s_timeout, ct);
+        Task rest = Task.WhenAll(blocks.Skip(200).Select(x => session.GetAsync(x.Cid, ct).AsTask()));
+        await toA.CloseAsync(ct);
+        MemoryNetwork.Connect(fetcher.Host, b.Host);
+        await rest.WaitAsync(s_timeout, ct);
+
+        Assert.Equal(400, fetcher.Service.GetStat().BlocksReceived);
+        Assert.True(b.Service.GetLedger(fetcher.Id)!.BlocksSent > 0);
+    }
+
+    [Fact]
+    public async Task Session_NobodyConnectedHasIt_AsksContentRoutingAndDialsTheProvider()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network);
+        var router = new FixedRouter([new ProviderRecord(provider.Id, [])]);
+        await using var fetcher = new BitswapTestNode(network, new BitswapOptions { RebroadcastInterval = TimeSpan.FromMilliseconds(200) }, router);
+        await using var bystander = new BitswapTestNode(network);
+        MemoryNetwork.Connect(fetcher.Host, bystander.Host);
+        byte[] data = new byte[5000];
+        Cid cid = Cid.Compute(Multicodec.Raw, data);
+        await provider.Local.PutAsync(cid, data, ct);
+
+        ReadOnlyMemory<byte> bytes = await fetcher.Blocks.GetAsync(cid, ct).AsTask().WaitAsync(s_timeout, ct);
+
+        Assert.Equal(data, bytes.ToArray());
+        Assert.True(router.Queries > 0);
+        Assert.Contains(fetcher.Host.Connections, c => c.RemotePeer == provider.Id);
+    }
+
+    [Fact]
+    public async Task WantAsync_MissingBlock_DontHaveThenCleanTimeout()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network);
+        await using var fetcher = new BitswapTestNode(network);
+        MemoryNetwork.Connect(fetcher.Host, provider.Host);
+        Cid missing = Cid.Compute(Multicodec.Raw, "nobody has this"u8);
+        Task<BitswapMessage> dontHave = fetcher.NextMessageAsync(provider.Id, m => m.BlockPresences.Contains(new BlockPresence(missing, BlockPresenceType.DontHave)));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        Task<ReadOnlyMemory<byte>> get = fetcher.Service.WantAsync(missing, timeout.Token);
+        await dontHave.WaitAsync(s_timeout, ct);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get.WaitAsync(s_timeout, ct));
+        Assert.Equal(0, fetcher.Service.Client.WantlistSize);
+    }
+
+    private sealed class FixedRouter(IReadOnlyList<ProviderRecord> providers) : IContentRouter
+    {
+        private int _queries;
+
+        public string Name => "fixed";
+
+        public int Queries => _queries;
+
+        public async IAsyncEnumerable<ProviderRecord> FindProvidersAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _queries);
+            foreach (ProviderRecord provider in providers)
+            {
+                await Task.Yield();
+                yield return provider;
+            }
+        }
+
+        public ValueTask ProvideAsync(Cid cid, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+}
