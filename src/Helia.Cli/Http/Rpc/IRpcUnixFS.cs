@@ -1,0 +1,16 @@
+using Helia.Multiformats;
+
+namespace Helia.Cli.Http.Rpc;
+
+/// <summary>UnixFS import and export for add, cat and ls.</summary>
+public interface IRpcUnixFS
+{
+    /// <summary>Imports one file's bytes and returns its root CID and the size Kubo reports (the DAG's cumulative size).</summary>
+    ValueTask<RpcAdded> AddFileAsync(Stream content, RpcAddOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Streams a file's bytes from <paramref name="offset"/>, at most <paramref name="length"/> of them.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> CatAsync(Cid cid, long offset, long? length, CancellationToken cancellationToken);
+
+    /// <summary>The entries of a directory.</summary>
+    IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, CancellationToken cancellationToken);
+}

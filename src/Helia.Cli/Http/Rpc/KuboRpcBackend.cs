@@ -1,0 +1,30 @@
+using Helia.Core.Blocks;
+
+namespace Helia.Cli.Http.Rpc;
+
+/// <summary>
+/// The parts of a node the RPC API serves. Each is optional: the endpoints of a missing part are not mapped (404, as
+/// Kubo answers a command it does not have), so an offline repo or a test can serve a subset.
+/// </summary>
+public sealed class KuboRpcBackend
+{
+    public IRpcNode? Node { get; init; }
+
+    public IBlockstore? Blocks { get; init; }
+
+    public IRpcPins? Pins { get; init; }
+
+    public IRpcRepo? Repo { get; init; }
+
+    public IRpcSwarm? Swarm { get; init; }
+
+    public IRpcBitswap? Bitswap { get; init; }
+
+    public IRpcUnixFS? UnixFS { get; init; }
+
+    /// <summary>Asks the daemon to stop; called after the shutdown response is sent.</summary>
+    public Action? Shutdown { get; init; }
+
+    /// <summary>Browser origins allowed besides the API's own loopback address (Kubo's API.HTTPHeaders.Access-Control-Allow-Origin).</summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+}

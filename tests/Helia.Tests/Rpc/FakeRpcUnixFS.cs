@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+using Helia.Cli.Http.Rpc;
+using Helia.Multiformats;
+
+namespace Helia.Tests.Rpc;
+
+/// <summary>Treats every file as one raw block, so endpoint tests need no importer.</summary>
+internal sealed class FakeRpcUnixFS : IRpcUnixFS
+{
+    private readonly Dictionary<Cid, byte[]> _files = [];
+
+    public FakeRpcUnixFS()
+    {
+        byte[] hello = "Hello World"u8.ToArray();
+        _files[Cid.Compute(Multicodec.Raw, hello)] = hello;
+    }
+
+    public RpcAddOptions? LastOptions { get; private set; }
+
+    public async ValueTask<RpcAdded> AddFileAsync(Stream content, RpcAddOptions options, CancellationToken cancellationToken)
+    {
+        LastOptions = options;
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        byte[] bytes = buffer.ToArray();
+        Cid cid = Cid.Compute(Multicodec.Raw, bytes);
+        _files[cid] = bytes;
+        return new RpcAdded(cid, (ulong)bytes.Length);
+    }
+
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> CatAsync(Cid cid, long offset, long? length, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        byte[] bytes = _files[cid];
+        int start = (int)Math.Min(offset, bytes.Length);
+        int count = (int)Math.Min(length ?? long.MaxValue, bytes.Length - start);
+        yield return bytes.AsMemory(start, count);
+    }
+
+    public async IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        yield return new RpcLsLink("hello.txt", cid.ToString(), (ulong)_files[cid].Length, 2);
+    }
+}
