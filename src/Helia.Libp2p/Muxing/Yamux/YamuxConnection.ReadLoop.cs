@@ -152,9 +152,9 @@ internal sealed partial class YamuxConnection
             return;
         }
 
-        if ((header.Flags & YamuxFlags.Ack) != 0)
+        if ((header.Flags & (YamuxFlags.Ack | YamuxFlags.Fin)) != 0)
         {
-            stream.OnAck();
+            stream.OnAck();                          // a FIN also shows the peer has the stream: it leaves the ACK backlog
         }
 
         if (header.Type == YamuxFrameType.WindowUpdate)

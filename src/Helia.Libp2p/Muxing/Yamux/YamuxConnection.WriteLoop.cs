@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Helia.Libp2p.Muxing.Yamux;
@@ -38,6 +39,7 @@ internal sealed partial class YamuxConnection
     /// Writes up to <paramref name="window"/> bytes of <paramref name="data"/> as data frames of at most
     /// <see cref="YamuxOptions.MaxFrameSize"/> bytes, then flushes (the flush is the back-pressure). Returns the bytes written.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<int> WriteDataAsync(YamuxStream stream, ReadOnlySequence<byte> data, int window)
     {
         await _writeLock.WaitAsync(_closed.Token);

@@ -12,10 +12,18 @@ namespace Helia.Libp2p.Muxing.Yamux;
 internal sealed class YamuxStream : IMuxedStream
 {
     // Inbound: never pauses, the receive window bounds it. Outbound: FlushAsync waits while 256 KiB are unsent.
-    private static readonly PipeOptions s_inboundOptions = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+    // Segments of 16 KiB rather than the default 4 KiB: a full window then spans few pooled arrays, so the shared
+    // array pool keeps up with the streams in flight instead of allocating afresh.
+    private const int SegmentSize = 16 * 1024;
+    private static readonly PipeOptions s_inboundOptions = new(
+        pauseWriterThreshold: 0,
+        resumeWriterThreshold: 0,
+        minimumSegmentSize: SegmentSize,
+        useSynchronizationContext: false);
     private static readonly PipeOptions s_outboundOptions = new(
         pauseWriterThreshold: YamuxOptions.SpecInitialWindow,
         resumeWriterThreshold: YamuxOptions.SpecInitialWindow / 2,
+        minimumSegmentSize: SegmentSize,
         useSynchronizationContext: false);
 
     private readonly YamuxConnection _connection;
@@ -104,11 +112,14 @@ internal sealed class YamuxStream : IMuxedStream
         }
     }
 
+    /// <summary>
+    /// Half-closes what is still open: the send loop flushes what was written and sends the FIN as the peer's window
+    /// allows, without holding up the caller (the session owns the loop and awaits it when it closes).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _outbound.Writer.CompleteAsync();
         await _reader.CompleteAsync();
-        await _sendLoop;
     }
 
     internal void ThrowIfReset()
