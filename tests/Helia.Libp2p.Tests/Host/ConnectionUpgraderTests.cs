@@ -1,0 +1,164 @@
+using Helia.Libp2p.Negotiation;
+using Helia.Libp2p.Security;
+using Helia.Libp2p.Security.Noise;
+using Helia.Libp2p.Transports.Memory;
+using Helia.Libp2p.Transports.Tcp;
+using Helia.Multiformats;
+
+namespace Helia.Libp2p.Tests.Host;
+
+public class ConnectionUpgraderTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
+    private static readonly Multiaddr s_loopback = Multiaddr.Parse("/ip4/127.0.0.1/tcp/0");
+
+    [Fact]
+    public async Task Upgrade_MemoryTransport_BothSidesSeeEachOtherAndEcho()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var hub = new MemoryTransportHub();
+        await using var listener = new TestPeer(new MemoryTransport(hub));
+        await using var dialer = new TestPeer(new MemoryTransport(hub));
+        Multiaddr address = await listener.ListenAsync(Multiaddr.Parse("/memory/0"), ct);
+
+        var outbound = await dialer.DialAsync(address, ct).WaitAsync(s_timeout, ct);
+        var inbound = await listener.Inbound.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+
+        Assert.Equal(listener.Id, outbound.RemotePeer);
+        Assert.Equal(dialer.Id, inbound.RemotePeer);
+        Assert.True(outbound.IsInitiator);
+        Assert.False(inbound.IsInitiator);
+        byte[] payload = [.. Enumerable.Range(0, 100_000).Select(i => (byte)i)];
+        Assert.Equal(payload, await TestPeer.EchoThroughAsync(outbound, payload, ct).WaitAsync(s_timeout, ct));
+        Assert.Equal(payload, await TestPeer.EchoThroughAsync(inbound, payload, ct).WaitAsync(s_timeout, ct));
+    }
+
+    [Fact]
+    public async Task NewStreamAsync_UnsupportedProtocol_ThrowsProtocolNotSupported()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var hub = new MemoryTransportHub();
+        await using var listener = new TestPeer(new MemoryTransport(hub));
+        await using var dialer = new TestPeer(new MemoryTransport(hub));
+        var connection = await dialer.DialAsync(await listener.ListenAsync(Multiaddr.Parse("/memory/0"), ct), ct).WaitAsync(s_timeout, ct);
+
+        await Assert.ThrowsAsync<ProtocolNotSupportedException>(
+            () => connection.NewStreamAsync(["/nope/1.0.0"], ct).AsTask().WaitAsync(s_timeout, ct));
+        Assert.Equal([1, 2, 3], await TestPeer.EchoThroughAsync(connection, [1, 2, 3], ct).WaitAsync(s_timeout, ct));
+    }
+
+    [Fact]
+    public async Task Upgrade_TcpLoopback_ConcurrentStreamsEcho()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using var listener = new TestPeer(new TcpTransport());
+        await using var dialer = new TestPeer(new TcpTransport());
+        var connection = await dialer.DialAsync(await listener.ListenAsync(s_loopback, ct), ct).WaitAsync(s_timeout, ct);
+
+        byte[][] payloads = [.. Enumerable.Range(0, 20).Select(i => RandomBytes(i, 256 * 1024))];
+        byte[][] echoed = await Task.WhenAll(payloads.Select(p => TestPeer.EchoThroughAsync(connection, p, ct))).WaitAsync(s_timeout, ct);
+
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            Assert.Equal(payloads[i], echoed[i]);
+        }
+    }
+
+    [Fact]
+    public async Task DialAsync_WrongExpectedPeer_FailsNamingBothIds()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using var listener = new TestPeer(new TcpTransport());
+        await using var dialer = new TestPeer(new TcpTransport());
+        await using var other = new TestPeer(new TcpTransport());
+        Multiaddr address = (await listener.ListenAsync(s_loopback, ct)).WithPeerId(other.Id);
+
+        var error = await Assert.ThrowsAsync<PeerIdMismatchException>(() => dialer.DialAsync(address, ct).WaitAsync(s_timeout, ct));
+
+        Assert.Equal(other.Id, error.Expected);
+        Assert.Equal(listener.Id, error.Actual);
+        Assert.Contains(listener.Id.ToString(), error.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "random bytes", Convert.ToHexString(RandomBytes(9, 4096)) },
+        { "truncated multistream line", "132f6d756c746973" },
+        { "over-long multistream line", "ffff03" + Convert.ToHexString(new byte[64]) },
+        { "garbage Noise handshake", "132f6d756c746973747265616d2f312e302e300a072f6e6f6973650a" + "0040" + Convert.ToHexString(RandomBytes(5, 64)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task Listener_BadInput_ClosesThatConnectionAndKeepsServing(string name, string hex)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var transport = new TcpTransport();
+        await using var listener = new TestPeer(transport);
+        await using var dialer = new TestPeer(new TcpTransport());
+        Multiaddr address = await listener.ListenAsync(s_loopback, ct);
+
+        await using (ITransportConnection raw = await transport.DialAsync(address, ct))
+        {
+            await raw.Output.WriteAsync(Convert.FromHexString(hex), ct);
+            await raw.Output.CompleteAsync();
+
+            Exception failure = await listener.InboundFailures.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+            Assert.True(failure is Libp2pException, $"{name}: {failure}");
+
+            // The listener closed that connection: our input ends.
+            await DrainAsync(raw, ct).WaitAsync(s_timeout, ct);
+        }
+
+        var good = await dialer.DialAsync(address, ct).WaitAsync(s_timeout, ct);
+        Assert.Equal([7], await TestPeer.EchoThroughAsync(good, [7], ct).WaitAsync(s_timeout, ct));
+    }
+
+    [Fact]
+    public async Task Listener_BadNoiseSignature_RejectsThatPeerAndKeepsServing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using var listener = new TestPeer(new TcpTransport());
+        await using var forger = new TestPeer(new TcpTransport());
+        await using var honest = new TestPeer(new TcpTransport());
+        Multiaddr address = await listener.ListenAsync(s_loopback, ct);
+        byte[] payload = forger.Noise.Payload;
+        payload[^1] ^= 1;
+        forger.Noise.Payload = payload;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => forger.DialAsync(address, ct).WaitAsync(s_timeout, ct));
+        Exception failure = await listener.InboundFailures.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.IsType<NoiseException>(failure);
+        Assert.Contains("signature", failure.Message, StringComparison.OrdinalIgnoreCase);
+
+        var good = await honest.DialAsync(address, ct).WaitAsync(s_timeout, ct);
+        Assert.Equal(honest.Id, (await listener.Inbound.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct)).RemotePeer);
+        Assert.Equal([8], await TestPeer.EchoThroughAsync(good, [8], ct).WaitAsync(s_timeout, ct));
+    }
+
+    private static byte[] RandomBytes(int seed, int length)
+    {
+        byte[] bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static async Task DrainAsync(ITransportConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await connection.Input.ReadAsync(ct);
+                connection.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is Libp2pException or System.Net.Sockets.SocketException or IOException)
+        {
+        }
+    }
+}
