@@ -60,7 +60,7 @@ internal sealed class DirectoryBuilder(BlockWriter writer, ImporterOptions optio
             children.Add((entry.Name, node));
             if (entry is not ImportDirectory { Entries.Count: > 0 })
             {
-                estimate += EstimateLink(entry.Name, node);
+                estimate += EstimateLink(options.ShardSplitStrategy, entry.Name, node);
             }
         }
 
@@ -83,11 +83,12 @@ internal sealed class DirectoryBuilder(BlockWriter writer, ImporterOptions optio
         return new DagNode(cid, (ulong)block.Length + childrenSize, 0);
     }
 
-    private long EstimateLink(string name, DagNode node)
+    /// <summary>What one link adds to a directory's estimated size.</summary>
+    internal static long EstimateLink(ShardSplitStrategy strategy, string name, DagNode node)
     {
         int nameLength = Encoding.UTF8.GetByteCount(name);
         int cidLength = node.Cid.Bytes.Length;
-        if (options.ShardSplitStrategy == ShardSplitStrategy.LinksBytes)
+        if (strategy == ShardSplitStrategy.LinksBytes)
         {
             return nameLength + cidLength;
         }

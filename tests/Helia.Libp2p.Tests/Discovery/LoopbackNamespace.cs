@@ -24,4 +24,7 @@ internal static class LoopbackNamespace
             Assert.Skip("Multicast test skipped: loopback is not multicast-enabled (`ip link set lo multicast on` and a 224.0.0.0/4 route are needed).");
         }
     }
+
+    /// <summary>A service name of its own (<c>_p2p-xxxxxxxx._udp.local</c>), so tests running at once do not hear each other.</summary>
+    public static string UniqueService() => $"_p2p-{Random.Shared.Next():x8}._udp.local";
 }

@@ -7,6 +7,7 @@ using Helia.Multiformats;
 
 namespace Helia.Libp2p.Tests.Discovery;
 
+[Collection(MulticastCollection.Name)]
 public class MdnsDiscoveryTests
 {
     private const string Service = MdnsOptions.DefaultServiceName;
@@ -87,8 +88,9 @@ public class MdnsDiscoveryTests
         LoopbackNamespace.SkipUnlessLoopbackOnly();
         CancellationToken ct = TestContext.Current.CancellationToken;
         PeerId a = TestPeers.Create(1), b = TestPeers.Create(2);
-        await using var first = new MdnsDiscovery(a, () => [Multiaddr.Parse("/ip4/127.0.0.1/tcp/4001")]);
-        await using var second = new MdnsDiscovery(b, () => [Multiaddr.Parse("/ip4/0.0.0.0/tcp/4002")]);
+        var options = new MdnsOptions { ServiceName = LoopbackNamespace.UniqueService() };
+        await using var first = new MdnsDiscovery(a, () => [Multiaddr.Parse("/ip4/127.0.0.1/tcp/4001")], options);
+        await using var second = new MdnsDiscovery(b, () => [Multiaddr.Parse("/ip4/0.0.0.0/tcp/4002")], options);
         Channel<PeerInfo> firstFound = Collect(first), secondFound = Collect(second);
 
         await first.StartAsync(ct);
@@ -109,7 +111,9 @@ public class MdnsDiscoveryTests
         LoopbackNamespace.SkipUnlessLoopbackOnly();
         CancellationToken ct = TestContext.Current.CancellationToken;
         var logger = new ListLogger<MdnsDiscovery>();
-        await using var listener = new MdnsDiscovery(TestPeers.Create(1), () => [], new MdnsOptions { MaxPacketsPerSecond = 100, QueryInterval = TimeSpan.FromMilliseconds(500) }, logger);
+        string service = LoopbackNamespace.UniqueService();
+        await using var listener = new MdnsDiscovery(
+            TestPeers.Create(1), () => [], new MdnsOptions { ServiceName = service, MaxPacketsPerSecond = 100, QueryInterval = TimeSpan.FromMilliseconds(500) }, logger);
         Channel<PeerInfo> found = Collect(listener);
         await listener.StartAsync(ct);
 
@@ -123,7 +127,8 @@ public class MdnsDiscoveryTests
         }
 
         // After the flood the listener keeps working: the announcer answers its next query.
-        await using var announcer = new MdnsDiscovery(TestPeers.Create(2), () => [Multiaddr.Parse("/ip4/127.0.0.1/tcp/4002")]);
+        await using var announcer = new MdnsDiscovery(
+            TestPeers.Create(2), () => [Multiaddr.Parse("/ip4/127.0.0.1/tcp/4002")], new MdnsOptions { ServiceName = service });
         await announcer.StartAsync(ct);
         PeerInfo peer = await found.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(15), ct);
 

@@ -7,6 +7,7 @@ using static Helia.Libp2p.Tests.Host.Libp2pHostTests;
 
 namespace Helia.Libp2p.Tests.Host;
 
+[Collection(MulticastCollection.Name)]
 public class Libp2pHostMdnsTests
 {
     [Fact]
@@ -14,7 +15,12 @@ public class Libp2pHostMdnsTests
     {
         LoopbackNamespace.SkipUnlessLoopbackOnly();
         CancellationToken ct = TestContext.Current.CancellationToken;
-        var options = new Libp2pHostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/0.0.0.0/tcp/0")], EnableMdns = true };
+        var options = new Libp2pHostOptions
+        {
+            ListenAddresses = [Multiaddr.Parse("/ip4/0.0.0.0/tcp/0")],
+            EnableMdns = true,
+            Mdns = new MdnsOptions { ServiceName = LoopbackNamespace.UniqueService() },
+        };
         await using TestHost a = await TestHost.StartAsync(options);
 
         long started = Stopwatch.GetTimestamp();
@@ -40,7 +46,7 @@ public class Libp2pHostMdnsTests
             ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")],
             EnableMdns = true,
             MdnsAutoDial = false,
-            Mdns = new MdnsOptions { Interfaces = ["lo"] },
+            Mdns = new MdnsOptions { Interfaces = ["lo"], ServiceName = LoopbackNamespace.UniqueService() },
         };
         await using TestHost a = await TestHost.StartAsync(options);
         await using TestHost b = await TestHost.StartAsync(options);

@@ -144,14 +144,17 @@ public class Libp2pHostTests
         }, logs);
         await using TestHost b = await TestHost.StartAsync();
 
-        await a.Host.DialAsync(b.Address, ct);
+        IConnection connection = await a.Host.DialAsync(b.Address, ct);
+        Libp2pProtocolException error = await Assert.ThrowsAsync<Libp2pProtocolException>(
+            () => a.Host.Identify.IdentifyAsync(connection, ct).WaitAsync(Timeout, ct));
         TimeSpan rtt = await a.Host.Ping.PingAsync(b.Host.Id, ct).WaitAsync(Timeout, ct);
         await b.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);       // b accepted a's (small) message
 
+        Assert.Contains("exceeds the limit of 64", error.Message, StringComparison.Ordinal);
         Assert.InRange(rtt, TimeSpan.Zero, Timeout);
         Assert.Null(a.Host.PeerStore.Get(b.Host.Id)!.AgentVersion);
         Assert.False(a.Identified.Reader.TryRead(out _));
-        Assert.True(logs.Contains("exceeds the limit of 64"));
+        Assert.True(logs.Contains("Rejected an identify message"));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ internal sealed partial class YamuxConnection : IMuxedConnection
     private readonly Task _writeLoop;
     private readonly Task _keepAliveLoop;
     private uint _nextStreamId;
+    private long _windowGrowth;
     private int _aborted;
     private volatile Exception? _closeReason;
     private volatile bool _remoteGoAway;
@@ -60,6 +61,9 @@ internal sealed partial class YamuxConnection : IMuxedConnection
 
     /// <summary>Why the session closed: null while open or after a clean close.</summary>
     internal Exception? CloseReason => _closeReason;
+
+    /// <summary>How far the streams' receive windows have grown beyond their initial size, together.</summary>
+    internal long WindowGrowth => Interlocked.Read(ref _windowGrowth);
 
     internal int StreamCount
     {
@@ -227,10 +231,34 @@ internal sealed partial class YamuxConnection : IMuxedConnection
     {
         lock (_streamsLock)
         {
-            if (_streams.TryGetValue(stream.StreamId, out YamuxStream? current) && ReferenceEquals(current, stream))
+            if (!_streams.TryGetValue(stream.StreamId, out YamuxStream? current) || !ReferenceEquals(current, stream))
             {
-                _streams.Remove(stream.StreamId);
+                return;
             }
+
+            _streams.Remove(stream.StreamId);
+        }
+
+        ReleaseWindowGrowth(stream.WindowGrowth);
+    }
+
+    /// <summary>Reserves <paramref name="bytes"/> of the session's window growth budget; false when it is spent.</summary>
+    internal bool TryReserveWindowGrowth(long bytes)
+    {
+        if (Interlocked.Add(ref _windowGrowth, bytes) <= _options.MaxSessionWindowGrowth)
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _windowGrowth, -bytes);
+        return false;
+    }
+
+    private void ReleaseWindowGrowth(long bytes)
+    {
+        if (bytes > 0)
+        {
+            Interlocked.Add(ref _windowGrowth, -bytes);
         }
     }
 

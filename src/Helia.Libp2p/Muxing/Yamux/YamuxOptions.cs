@@ -8,6 +8,7 @@ public sealed class YamuxOptions
 
     public const int DefaultInitialWindow = SpecInitialWindow;
     public const int DefaultMaxReceiveWindow = 16 * 1024 * 1024;
+    public const int DefaultMaxSessionWindowGrowth = 64 * 1024 * 1024;
     public const int DefaultMaxFrameSize = 64 * 1024;
     public const int DefaultMaxStreams = 1024;
     public const int DefaultAcceptBacklog = 256;
@@ -26,6 +27,12 @@ public sealed class YamuxOptions
     /// most bytes buffered for a stream whose reader is slow. A peer sending past the window is a protocol error.
     /// </summary>
     public int MaxReceiveWindow { get; init; } = DefaultMaxReceiveWindow;
+
+    /// <summary>
+    /// The most window all streams of a session together may grow beyond their initial window, so auto-tuning on many
+    /// streams cannot commit unbounded memory (go-yamux reserves the growth from its resource manager the same way).
+    /// </summary>
+    public int MaxSessionWindowGrowth { get; init; } = DefaultMaxSessionWindowGrowth;
 
     /// <summary>The largest data payload sent in one frame; longer writes are split.</summary>
     public int MaxFrameSize { get; init; } = DefaultMaxFrameSize;
@@ -53,6 +60,7 @@ public sealed class YamuxOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(InitialWindow, SpecInitialWindow, nameof(InitialWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReceiveWindow, InitialWindow, nameof(MaxReceiveWindow));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSessionWindowGrowth, 0, nameof(MaxSessionWindowGrowth));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameSize, 1, nameof(MaxFrameSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStreams, 1, nameof(MaxStreams));
         ArgumentOutOfRangeException.ThrowIfLessThan(AcceptBacklog, 1, nameof(AcceptBacklog));

@@ -83,6 +83,18 @@ internal sealed class YamuxStream : IMuxedStream
         }
     }
 
+    /// <summary>How far this stream's receive window has grown beyond the initial window (reserved from the session).</summary>
+    internal long WindowGrowth
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _receiveWindow - _connection.Options.InitialWindow;
+            }
+        }
+    }
+
     /// <summary>Bytes received and not yet returned to the peer as window: the most this stream holds for its reader.</summary>
     internal long BufferedBytes
     {
@@ -252,8 +264,11 @@ internal sealed class YamuxStream : IMuxedStream
             if (roundTrip > 0 && now - _epochStart < roundTrip * 4 && _receiveWindow < _connection.Options.MaxReceiveWindow)
             {
                 long grown = Math.Min(_receiveWindow * 2, _connection.Options.MaxReceiveWindow);
-                grow = grown - _receiveWindow;
-                _receiveWindow = grown;
+                if (_connection.TryReserveWindowGrowth(grown - _receiveWindow))
+                {
+                    grow = grown - _receiveWindow;
+                    _receiveWindow = grown;
+                }
             }
 
             _epochStart = now;

@@ -196,6 +196,71 @@ public class YamuxConnectionTests
         Assert.False(session.Closed.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task KeepAlive_PeerNeverAnswersPings_SessionClosesWithKeepAliveTimeout()
+    {
+        var pipes = new DuplexPipePair();
+        var options = new YamuxOptions { KeepAliveInterval = TimeSpan.FromMilliseconds(100) };
+        var session = (YamuxConnection)new YamuxMuxer(options).Start(pipes.B, isInitiator: false);
+        await using (session)
+        {
+            await WaitAsync(session.Closed);
+
+            YamuxException reason = Assert.IsType<YamuxException>(session.CloseReason);
+            Assert.Equal(YamuxError.KeepAliveTimeout, reason.Error);
+            Assert.Equal((uint)YamuxError.InternalError, await ReadGoAwayAsync(pipes.A.Input));
+        }
+    }
+
+    [Fact]
+    public async Task WindowGrowth_ManyFastStreams_StaysWithinTheSessionBudget()
+    {
+        const int Streams = 4;
+        const int Size = 8 * 1024 * 1024;
+        var options = new YamuxOptions { MaxSessionWindowGrowth = YamuxOptions.SpecInitialWindow };
+        var pipes = new DuplexPipePair();
+        var muxer = new YamuxMuxer(options);
+        await using IMuxedConnection dialer = muxer.Start(pipes.A, isInitiator: true);
+        var listener = (YamuxConnection)muxer.Start(pipes.B, isInitiator: false);
+        await using (listener)
+        {
+            long maxGrowth = 0;
+            async Task TransferAsync()
+            {
+                await using IMuxedStream sender = await dialer.OpenStreamAsync(Token);
+                Task write = Task.Run(
+                    async () =>
+                    {
+                        await sender.Output.WriteAsync(new byte[Size], Token);
+                        await sender.Output.CompleteAsync();
+                    },
+                    Token);
+                await using IMuxedStream receiver = await listener.AcceptStreamAsync(Token);
+                long received = 0;
+                while (true)
+                {
+                    ReadResult result = await receiver.Input.ReadAsync(Token);
+                    received += result.Buffer.Length;
+                    receiver.Input.AdvanceTo(result.Buffer.End);
+                    long growth = listener.WindowGrowth;
+                    Interlocked.Exchange(ref maxGrowth, Math.Max(Interlocked.Read(ref maxGrowth), growth));
+                    Assert.True(((YamuxStream)receiver).ReceiveWindow <= 2 * YamuxOptions.SpecInitialWindow, "a stream grew beyond the session budget");
+                    if (result.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+
+                Assert.Equal(Size, received);
+                await write;
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, Streams).Select(_ => Task.Run(TransferAsync, Token))).WaitAsync(Timeout * 3, Token);
+
+            Assert.InRange(maxGrowth, 0, options.MaxSessionWindowGrowth);
+        }
+    }
+
     private static byte[] BadFrames(string name) => name switch
     {
         "unknown type" => [0x00, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00],
