@@ -16,22 +16,30 @@ public static class HeliaCommandLine
         Recursive = true,
     };
 
-    public static RootCommand CreateRootCommand()
+    /// <param name="streams">stdin/stdout as bytes for the commands that need them; the console's by default.</param>
+    public static RootCommand CreateRootCommand(CliStreams? streams = null)
     {
+        streams ??= CliStreams.Console;
         var root = new RootCommand("helia: an IPFS node in .NET, interoperable with Helia and Kubo.")
         {
             RepoOption,
             VersionCommand.Create(),
             DemoCommand.Create(),
             DemoNodeCommand.Create(),
+            CidCommand.Create(streams),
+            MultibaseCommand.Create(streams),
         };
         return root;
     }
 
     /// <summary>Parses and runs a command line; user errors print a message and return a non-zero exit code.</summary>
-    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        InvokeAsync(args, output, error, CliStreams.Console, cancellationToken);
+
+    /// <inheritdoc cref="InvokeAsync(string[], TextWriter, TextWriter, CancellationToken)"/>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CliStreams streams, CancellationToken cancellationToken = default)
     {
-        ParseResult parseResult = CreateRootCommand().Parse(args, new ParserConfiguration());
+        ParseResult parseResult = CreateRootCommand(streams).Parse(args, new ParserConfiguration());
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await parseResult.InvokeAsync(configuration, cancellationToken);
     }

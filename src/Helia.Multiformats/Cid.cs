@@ -13,6 +13,9 @@ public readonly struct Cid : IEquatable<Cid>, ISpanFormattable
     /// <summary>The longest binary CID we accept: two 9-byte varints and the longest multihash.</summary>
     public const int MaxLength = 2 * Varint.MaxLength + 2 * Varint.MaxLength + Multihash.MaxDigestLength;
 
+    /// <summary>The longest CID string we read: <see cref="MaxLength"/> bytes in base16 (the widest encoding) plus the prefix.</summary>
+    public const int MaxTextLength = (2 * MaxLength) + 1;
+
     private const int V0Length = 34;
     private const byte Sha256Code = (byte)Multicodec.Sha2_256;
     private const byte Sha256Length = 32;
@@ -158,6 +161,12 @@ public readonly struct Cid : IEquatable<Cid>, ISpanFormattable
         if (text.IsEmpty)
         {
             throw new CidFormatException("An empty string is not a CID.");
+        }
+
+        if (text.Length > MaxTextLength)
+        {
+            // Checked before decoding: base58 and base36 decoding take time quadratic in the length.
+            throw new CidFormatException($"A CID string of {text.Length} characters is too long (at most {MaxTextLength}).");
         }
 
         try
