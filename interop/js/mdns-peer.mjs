@@ -6,7 +6,7 @@
 //   {"event":"ready","peerId":…,"addrs":[…],"agentVersion":…,"protocols":[…]}
 //   {"event":"discovery","peer":…,"addrs":[…]}        (then it dials the peer: js-libp2p does not auto-dial)
 //   {"event":"connect","peer":…}
-//   {"event":"identify","peer":…,"agentVersion":…,"protocols":[…],"listenAddrs":[…]}
+//   {"event":"identify","peer":…,"agentVersion":…,"protocols":[…],"listenAddrs":[…]}   (then it pings that peer once)
 //   {"event":"ping","peer":…,"rtt":ms} or {"event":"error","command":…,"message":…}
 // and reads commands on stdin, one per line: "ping <peerId>". It exits when stdin closes.
 import { createLibp2p } from 'libp2p'
@@ -43,6 +43,10 @@ node.addEventListener('peer:connect', (event) => {
 node.addEventListener('peer:identify', (event) => {
   const { peerId, agentVersion, protocols, listenAddrs } = event.detail
   print({ event: 'identify', peer: peerId.toString(), agentVersion, protocols, listenAddrs: listenAddrs.map(String) })
+  // Then ping the peer once, so a test that only reads stdout sees ping from this side too.
+  node.services.ping.ping(peerId)
+    .then((rtt) => print({ event: 'ping', peer: peerId.toString(), rtt }))
+    .catch((err) => print({ event: 'error', command: 'ping', message: err.message }))
 })
 
 await node.start()
