@@ -35,6 +35,25 @@ public abstract class MuxerConformanceTests
     }
 
     [Fact]
+    public async Task Read_WholeMessageLargerThanWindow_Completes()
+    {
+        // A reader that examines without consuming until a whole message is buffered (length-prefixed protocols such
+        // as Bitswap) must still receive a message several windows long.
+        await using Session session = Connect();
+        byte[] message = new byte[(int)InitialWindow * 4];
+        Random.Shared.NextBytes(message);
+
+        await using IMuxedStream opened = await session.Dialer.OpenStreamAsync(Token);
+        Task write = opened.Output.WriteAsync(message, Token).AsTask();
+        await using IMuxedStream accepted = await session.Listener.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        ReadResult result = await accepted.Input.ReadAtLeastAsync(message.Length, Token).AsTask().WaitAsync(Timeout, Token);
+
+        Assert.Equal(message, result.Buffer.Slice(0, message.Length).ToArray());
+        accepted.Input.AdvanceTo(result.Buffer.GetPosition(message.Length));
+        await write.WaitAsync(Timeout, Token);
+    }
+
+    [Fact]
     public async Task OpenStream_BothSides_IdsDoNotCollide()
     {
         await using Session session = Connect();
