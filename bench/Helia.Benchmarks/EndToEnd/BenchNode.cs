@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Helia.Core.Blocks;
+using Helia.Libp2p.Host;
+using Helia.Multiformats;
+using Helia.UnixFS.Exporter;
+using Helia.UnixFS.Importer;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Helia.Benchmarks.EndToEnd;
+
+/// <summary>
+/// One node of the transfer benchmark, run as a child process, speaking the same JSON lines as interop/js/bench/js-node.mjs:
+/// `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
+/// its standard input closes; `fetch --addr MULTIADDR --cid CID [--small CID,…]` fetches them and prints the timings.
+/// </summary>
+internal static class BenchNode
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Dictionary<string, string> options = ParseOptions(args[1..]);
+        await using HeliaNode node = await new HeliaBuilder()
+            .UseBlockstore(new MemoryBlockstore())
+            .UseLibp2p(new Libp2pHostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] })
+            .UseBitswap()
+            .UseLoggerFactory(CreateLoggerFactory())
+            .BuildAsync();
+        return args[0] switch
+        {
+            "serve" => await ServeAsync(node, options),
+            "fetch" => await FetchAsync(node, options),
+            _ => throw new ArgumentException($"Unknown node mode '{args[0]}'."),
+        };
+    }
+
+    private static async Task<int> ServeAsync(HeliaNode node, Dictionary<string, string> options)
+    {
+        long size = long.Parse(options.GetValueOrDefault("size", "0"), System.Globalization.CultureInfo.InvariantCulture);
+        uint seed = uint.Parse(options.GetValueOrDefault("seed", "1"), System.Globalization.CultureInfo.InvariantCulture);
+        long started = Stopwatch.GetTimestamp();
+        DagNode root = await new UnixFSImporter(node.LocalBlockstore).ImportFileAsync(new XorShiftStream(seed, size));
+        double importMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+        var small = new List<string>();
+        for (int i = 0; i < int.Parse(options.GetValueOrDefault("small", "0"), System.Globalization.CultureInfo.InvariantCulture); i++)
+        {
+            byte[] bytes = RandomNumberGenerator.GetBytes(1024);
+            Cid cid = Cid.Compute(Multicodec.Raw, bytes);
+            await node.LocalBlockstore.PutAsync(cid, bytes);
+            small.Add(cid.ToString());
+        }
+
+        Print(new
+        {
+            multiaddr = node.Libp2p.ListenAddresses[0].WithPeerId(node.Id).ToString(),
+            cid = root.Cid.ToString(),
+            importMs,
+            small,
+        });
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    private static async Task<int> FetchAsync(HeliaNode node, Dictionary<string, string> options)
+    {
+        await node.Libp2p.DialAsync(Multiaddr.Parse(options["addr"]));
+        var exporter = new UnixFSExporter(node.Blockstore);
+        long started = Stopwatch.GetTimestamp();
+        double? firstByteMs = null;
+        long bytes = 0;
+        await foreach (ReadOnlyMemory<byte> chunk in exporter.CatAsync(Cid.Parse(options["cid"])))
+        {
+            firstByteMs ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            bytes += chunk.Length;
+        }
+
+        double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var latencies = new List<double>();
+        foreach (string text in options.GetValueOrDefault("small", "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            long t = Stopwatch.GetTimestamp();
+            ReadOnlyMemory<byte> block = await node.Blockstore.GetAsync(Cid.Parse(text));
+            latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            if (block.Length != 1024)
+            {
+                throw new InvalidOperationException($"Small block {text} has {block.Length} bytes.");
+            }
+        }
+
+        using var self = Process.GetCurrentProcess();
+        Print(new { bytes, ms, firstByteMs, latenciesMs = latencies, peakRssBytes = self.PeakWorkingSet64 });
+        return 0;
+    }
+
+    // HELIA_LOG=Debug (any LogLevel name) writes the nodes' logs to stderr; quiet otherwise.
+    private static ILoggerFactory CreateLoggerFactory() =>
+        Enum.TryParse(Environment.GetEnvironmentVariable("HELIA_LOG"), out LogLevel level)
+            ? LoggerFactory.Create(logging => logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(level))
+            : NullLoggerFactory.Instance;
+
+    private static Dictionary<string, string> ParseOptions(string[] args)
+    {
+        var options = new Dictionary<string, string>();
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return options;
+    }
+
+    private static void Print(object value)
+    {
+        Console.Out.WriteLine(JsonSerializer.Serialize(value));
+        Console.Out.Flush();
+    }
+}

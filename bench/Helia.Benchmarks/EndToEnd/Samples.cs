@@ -1,0 +1,21 @@
+namespace Helia.Benchmarks.EndToEnd;
+
+/// <summary>Named lists of measurements.</summary>
+internal sealed class Samples
+{
+    private readonly Dictionary<string, List<double>> _samples = [];
+
+    public List<double> this[string name] => _samples[name];
+
+    public void Add(string name, double value) => AddRange(name, [value]);
+
+    public void AddRange(string name, IEnumerable<double> values)
+    {
+        if (!_samples.TryGetValue(name, out List<double>? list))
+        {
+            _samples[name] = list = [];
+        }
+
+        list.AddRange(values);
+    }
+}
