@@ -22,6 +22,13 @@ public static class HeliaCommandLine
         {
             RepoOption,
             VersionCommand.Create(),
+            InitCommand.Create(),
+            DaemonCommand.Create(),
+            IdCommand.Create(),
+            ShutdownCommand.Create(),
+            AddCommand.Create(),
+            CatCommand.Create(),
+            SwarmCommand.Create(),
             DemoCommand.Create(),
             DemoNodeCommand.Create(),
         };

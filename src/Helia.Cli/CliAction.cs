@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Helia.Cli.Http.Rpc;
+using Helia.Cli.Repo;
+
+namespace Helia.Cli;
+
+/// <summary>Runs a command body with the one user-error funnel: "Error: message" on standard error and exit code 1.</summary>
+internal static class CliAction
+{
+    public static void Set(Command command, Func<ParseResult, CliContext, Task<int>> body) =>
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            TextWriter error = parseResult.InvocationConfiguration.Error;
+            var context = new CliContext(
+                CliRepo.Resolve(parseResult.GetValue(HeliaCommandLine.RepoOption)),
+                parseResult.InvocationConfiguration.Output,
+                error,
+                cancellationToken);
+            try
+            {
+                return await body(parseResult, context);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return 130;
+            }
+            catch (Exception ex) when (ex is CliException or RpcException or Core.HeliaException or Multiformats.MultiformatsException
+                or IOException or UnauthorizedAccessException or HttpRequestException or ArgumentException or InvalidOperationException
+                or Libp2p.Libp2pException or TimeoutException)
+            {
+                await error.WriteLineAsync($"Error: {ex.Message}");
+                return 1;
+            }
+        });
+
+    /// <summary>Opens a session (daemon or offline repo) and runs <paramref name="body"/> with its client.</summary>
+    public static async Task<int> WithSessionAsync(CliContext context, bool requiresDaemon, Func<RpcClient, Task<int>> body)
+    {
+        await using CliSession session = await CliSession.OpenAsync(context.Repo, requiresDaemon, context.CancellationToken);
+        return await body(session.Client);
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Helia.Cli.Daemon;
+using Helia.Cli.Http.Rpc;
+using Helia.Cli.Repo;
+using Helia.Libp2p.Host;
+using Helia.Multiformats;
+
+namespace Helia.Cli.Commands;
+
+/// <summary>
+/// `helia daemon [--listen MULTIADDR]... [--api MULTIADDR] [--no-mdns]`: runs the node with the RPC API, writes
+/// &lt;repo&gt;/api, prints the swarm and API addresses and "Daemon is ready"; stops on Ctrl+C, SIGTERM or `helia shutdown`.
+/// </summary>
+internal static class DaemonCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string[]>("--listen") { Description = "Swarm address to listen on (repeatable; port 0 allowed).", AllowMultipleArgumentsPerToken = false };
+        var api = new Option<string?>("--api") { Description = "RPC API address (default from config: /ip4/127.0.0.1/tcp/5001)." };
+        var noMdns = new Option<bool>("--no-mdns") { Description = "Do not discover or announce peers by mDNS." };
+        var command = new Command("daemon", "Run a network-connected helia node with the RPC API.") { listen, api, noMdns };
+        CliAction.Set(command, async (parseResult, context) =>
+        {
+            CliRepo repo = context.Repo;
+            repo.EnsureInitialized();
+            CliConfig config = await CliConfig.LoadAsync(repo, context.CancellationToken);
+            string[] listenTexts = parseResult.GetValue(listen) is { Length: > 0 } given ? given : [.. config.Swarm];
+            Multiaddr[] listenAddresses = [.. listenTexts.Select(ParseAddress)];
+            Multiaddr apiAddress = ParseAddress(parseResult.GetValue(api) ?? config.Api);
+
+            await using FileStream repoLock = repo.Lock();
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using HeliaNode node = await new HeliaBuilder()
+                .UseRepository(repo.Path)
+                .UseLibp2p(new Libp2pHostOptions { ListenAddresses = listenAddresses, EnableMdns = config.Mdns && !parseResult.GetValue(noMdns) })
+                .UseBitswap()
+                .BuildAsync(context.CancellationToken);
+            await using RpcServer server = await RpcServer.StartAsync(apiAddress, NodeRpcBackend.Create(node, repo.Path, () => stopping.TrySetResult()), context.CancellationToken);
+            await File.WriteAllTextAsync(repo.ApiFile, server.Address.ToString(), context.CancellationToken);
+            try
+            {
+                foreach (Multiaddr address in node.Libp2p.ListenAddresses)
+                {
+                    await context.Output.WriteLineAsync($"Swarm listening on {address}");
+                }
+
+                await context.Output.WriteLineAsync($"RPC API server listening on {server.Address}");
+                await context.Output.WriteLineAsync("Daemon is ready");
+                await context.Output.FlushAsync(context.CancellationToken);
+                try
+                {
+                    await stopping.Task.WaitAsync(context.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                await context.Output.WriteLineAsync("Received interrupt signal, shutting down...");
+            }
+            finally
+            {
+                File.Delete(repo.ApiFile);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Multiaddr ParseAddress(string text) =>
+        Multiaddr.TryParse(text, out Multiaddr? address) ? address : throw new CliException($"invalid multiaddr \"{text}\"");
+}

@@ -1,0 +1,23 @@
+using Helia.Cli.Http.Rpc;
+using Helia.UnixFS;
+
+namespace Helia.Cli.Daemon;
+
+/// <summary>Serves a <see cref="HeliaNode"/> through the RPC API: the glue between the node and the endpoints' small interfaces.</summary>
+internal static class NodeRpcBackend
+{
+    public static KuboRpcBackend Create(HeliaNode node, string repoPath, Action? shutdown)
+    {
+        var unixfs = new HeliaUnixFS(node.Blockstore);
+        return new KuboRpcBackend
+        {
+            Node = new NodeIdentity(node),
+            Blocks = node.IsOffline ? node.LocalBlockstore : node.Blockstore,
+            Repo = new NodeRepo(node, repoPath),
+            Swarm = node.IsOffline ? null : new NodeSwarm(node.Libp2p),
+            Bitswap = node.Bitswap is { } bitswap ? new NodeBitswap(bitswap) : null,
+            UnixFS = new NodeUnixFS(unixfs, node.Blockstore),
+            Shutdown = shutdown,
+        };
+    }
+}

@@ -1,0 +1,48 @@
+using Helia.Cli.Http.Rpc;
+using Helia.Libp2p;
+using Helia.Multiformats;
+
+namespace Helia.Cli.Daemon;
+
+/// <summary>swarm peers/connect/disconnect/addrs over the libp2p host.</summary>
+internal sealed class NodeSwarm(ILibp2pHost host) : IRpcSwarm
+{
+    public IReadOnlyList<RpcSwarmPeer> GetPeers() =>
+        [.. host.Connections.Select(c => new RpcSwarmPeer(c.RemoteAddress.WithoutPeerId().ToString(), c.RemotePeer.ToString(), c.IsInitiator ? 2 : 1))];
+
+    public async ValueTask<PeerId> ConnectAsync(Multiaddr address, CancellationToken cancellationToken)
+    {
+        IConnection connection = await host.DialAsync(address, cancellationToken);
+        return connection.RemotePeer;
+    }
+
+    public async ValueTask<PeerId> DisconnectAsync(Multiaddr address, CancellationToken cancellationToken)
+    {
+        PeerId peer = address.PeerId ?? throw new RpcException($"invalid peer address \"{address}\": it must end in /p2p/<peer-id>");
+        IConnection[] connections = [.. host.Connections.Where(c => c.RemotePeer == peer)];
+        if (connections.Length == 0)
+        {
+            throw new RpcException($"not connected to {peer}");
+        }
+
+        foreach (IConnection connection in connections)
+        {
+            await connection.CloseAsync(cancellationToken);
+        }
+
+        return peer;
+    }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> GetKnownAddresses()
+    {
+        var known = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (PeerId peer in host.Connections.Select(c => c.RemotePeer).Distinct())
+        {
+            known[peer.ToString()] = [.. host.PeerStore.GetAddresses(peer).Select(a => a.ToString())];
+        }
+
+        return known;
+    }
+
+    public IReadOnlyList<Multiaddr> GetListenAddresses() => host.ListenAddresses;
+}

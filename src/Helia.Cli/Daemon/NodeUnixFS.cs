@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+using Helia.Cli.Http.Rpc;
+using Helia.Core.Blocks;
+using Helia.Multiformats;
+using Helia.UnixFS;
+using Helia.UnixFS.Exporter;
+using Helia.UnixFS.Importer;
+
+namespace Helia.Cli.Daemon;
+
+/// <summary>add, cat and ls over HeliaUnixFS (Kubo's defaults: CIDv0 and 256 KiB chunks unless cid-version=1).</summary>
+internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : IRpcUnixFS
+{
+    public async ValueTask<RpcAdded> AddFileAsync(Stream content, RpcAddOptions options, CancellationToken cancellationToken)
+    {
+        ImporterOptions importer = ToImporterOptions(options);
+        var importerInstance = new UnixFSImporter(importer.OnlyHash ? null : blockstore, importer);
+        DagNode root = await importerInstance.ImportFileAsync(content, cancellationToken: cancellationToken);
+        return new RpcAdded(root.Cid, root.Size);
+    }
+
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> CatAsync(Cid cid, long offset, long? length, CancellationToken cancellationToken) =>
+        unixfs.Exporter.CatAsync(cid, offset, length, cancellationToken);
+
+    public async IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        UnixFSNode directory = await unixfs.Exporter.GetNodeAsync(cid, cancellationToken);
+        if (!directory.IsDirectory)
+        {
+            yield return new RpcLsLink("", cid.ToString(), directory.FileSize, 2);
+            yield break;
+        }
+
+        await foreach (UnixFSLink link in unixfs.Exporter.LsAsync(directory, cancellationToken))
+        {
+            UnixFSNode child = await unixfs.Exporter.GetNodeAsync(link.Cid, cancellationToken);
+            yield return new RpcLsLink(link.Name, link.Cid.ToString(), child.IsDirectory ? 0 : child.FileSize, child.IsDirectory ? 1 : 2);
+        }
+    }
+
+    private static ImporterOptions ToImporterOptions(RpcAddOptions options)
+    {
+        ImporterOptions result = options.CidVersion == 1 ? ImporterOptions.UnixFSV1_2025 : ImporterOptions.UnixFSV0_2015;
+        if (options.RawLeaves is bool rawLeaves)
+        {
+            result = result with { RawLeaves = rawLeaves };
+        }
+
+        if (options.Chunker is { } chunker)
+        {
+            if (!chunker.StartsWith("size-", StringComparison.Ordinal) || !int.TryParse(chunker.AsSpan(5), out int size) || size <= 0 || size > KuboRpcEndpoints.MaxBlockSize)
+            {
+                throw new RpcException($"unrecognized chunker option: {chunker} (only size-N is supported)");
+            }
+
+            result = result with { Chunker = new FixedSizeChunker(size) };
+        }
+
+        if (options.Hash is { } hash)
+        {
+            if (!MulticodecTable.TryParse(hash, out Multicodec code) || !MultihashHashers.TryGet((ulong)code, out _))
+            {
+                throw new RpcException($"unrecognized hash function: {hash}");
+            }
+
+            result = result with { HashFunction = code, CidVersion = 1 };
+        }
+
+        return result with { OnlyHash = options.OnlyHash };
+    }
+}
