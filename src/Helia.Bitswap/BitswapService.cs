@@ -247,12 +247,26 @@ public sealed partial class BitswapService : IAsyncDisposable
         {
             if (!_senders.TryGetValue(peer, out PeerSender? sender))
             {
-                sender = new PeerSender(peer, (p, ct) => _host.NewStreamAsync(p, Protocols, ct), _options.MaxMessageSize, _logger);
+                sender = new PeerSender(peer, OpenStreamAsync, _options.MaxMessageSize, _logger);
                 _senders.Add(peer, sender);
             }
 
             return sender;
         }
+    }
+
+    /// <summary>Opens our sending stream on a live connection; Bitswap never dials a peer just to answer it.</summary>
+    private async ValueTask<IStream> OpenStreamAsync(PeerId peer, CancellationToken cancellationToken)
+    {
+        foreach (IConnection connection in _host.Connections)
+        {
+            if (connection.RemotePeer == peer && !connection.Closed.IsCancellationRequested)
+            {
+                return await connection.NewStreamAsync(Protocols, cancellationToken);
+            }
+        }
+
+        throw new BitswapException($"Not connected to {peer}.");
     }
 
     private async Task DisconnectAsync(PeerId peer)
