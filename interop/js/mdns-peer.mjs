@@ -6,7 +6,7 @@
 //   {"event":"ready","peerId":…,"addrs":[…],"agentVersion":…,"protocols":[…]}
 //   {"event":"discovery","peer":…,"addrs":[…]}        (then it dials the peer: js-libp2p does not auto-dial)
 //   {"event":"connect","peer":…}
-//   {"event":"identify","peer":…,"agentVersion":…,"protocols":[…],"listenAddrs":[…]}   (then it pings that peer once)
+//   {"event":"identify","peer":…,"agentVersion":…,"protocols":[…],"listenAddrs":[…],"direction":…}   (then it pings that peer, once per peer)
 //   {"event":"ping","peer":…,"rtt":ms} or {"event":"error","command":…,"message":…}
 // and reads commands on stdin, one per line: "ping <peerId>". It exits when stdin closes.
 import { createLibp2p } from 'libp2p'
@@ -40,10 +40,15 @@ node.addEventListener('peer:discovery', (event) => {
 node.addEventListener('peer:connect', (event) => {
   print({ event: 'connect', peer: event.detail.toString() })
 })
+const pinged = new Set()
 node.addEventListener('peer:identify', (event) => {
-  const { peerId, agentVersion, protocols, listenAddrs } = event.detail
-  print({ event: 'identify', peer: peerId.toString(), agentVersion, protocols, listenAddrs: listenAddrs.map(String) })
-  // Then ping the peer once, so a test that only reads stdout sees ping from this side too.
+  const { peerId, agentVersion, protocols, listenAddrs, connection } = event.detail
+  print({ event: 'identify', peer: peerId.toString(), agentVersion, protocols, listenAddrs: listenAddrs.map(String), direction: connection.direction })
+  // Then ping the peer once, so a test that only reads stdout sees ping from this side too. Identify runs once per
+  // connection, and both sides may dial at once after discovery, so this can fire twice for one peer; js-libp2p allows
+  // one outbound ping stream per connection at a time, so a second concurrent ping would be refused.
+  if (pinged.has(peerId.toString())) return
+  pinged.add(peerId.toString())
   node.services.ping.ping(peerId)
     .then((rtt) => print({ event: 'ping', peer: peerId.toString(), rtt }))
     .catch((err) => print({ event: 'error', command: 'ping', message: err.message }))
