@@ -1,5 +1,8 @@
 using Helia.Bitswap;
 using Helia.Core.Blocks;
+using Helia.Core.Datastore;
+using Helia.Core.Ipld;
+using Helia.Core.Pins;
 using Helia.Libp2p.Crypto;
 using Helia.Libp2p.Host;
 using Microsoft.Extensions.Logging;
@@ -15,16 +18,21 @@ public sealed class HeliaBuilder
 {
     private const string BlocksFolder = "blocks";
     private const string KeyFileName = "identity.key";
+    private const string DatastoreFileName = "datastore.sqlite";
 
     private string? _repositoryPath;
     private IBlockstore? _blockstore;
+    private IDatastore? _datastore;
     private PrivateKey? _privateKey;
     private Libp2pHostOptions? _libp2pOptions;
     private BitswapOptions? _bitswapOptions;
     private bool _useBitswap;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
 
-    /// <summary>Keeps blocks (Kubo's flatfs layout) and the identity key in <paramref name="path"/>, creating them if needed.</summary>
+    /// <summary>
+    /// Keeps blocks (Kubo's flatfs layout), the identity key and the datastore (pins; a SQLite file) in
+    /// <paramref name="path"/>, creating them if needed.
+    /// </summary>
     public HeliaBuilder UseRepository(string path)
     {
         _repositoryPath = path;
@@ -35,6 +43,16 @@ public sealed class HeliaBuilder
     public HeliaBuilder UseBlockstore(IBlockstore blockstore)
     {
         _blockstore = blockstore;
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps pins and other records in <paramref name="datastore"/> (the caller keeps ownership). Without it the node
+    /// uses the repository's datastore, or an in-memory one when there is no repository.
+    /// </summary>
+    public HeliaBuilder UseDatastore(IDatastore datastore)
+    {
+        _datastore = datastore ?? throw new ArgumentNullException(nameof(datastore));
         return this;
     }
 
@@ -91,28 +109,69 @@ public sealed class HeliaBuilder
         }
 
         PrivateKey privateKey = _privateKey ?? await LoadOrCreateKeyAsync(cancellationToken);
-        IBlockstore local = _blockstore ?? (_repositoryPath is null
-            ? new MemoryBlockstore()
-            : new FlatFsBlockstore(Path.Combine(_repositoryPath, BlocksFolder), logger: _loggerFactory.CreateLogger<FlatFsBlockstore>()));
-
         var owned = new List<IAsyncDisposable>();
-        Libp2pHost? host = null;
-        BitswapService? bitswap = null;
-        var brokers = new List<Core.Blocks.IBlockBroker>();
-        if (_libp2pOptions is not null)
+        try
         {
-            host = Libp2pHost.Create(_libp2pOptions, privateKey, _loggerFactory);
-            owned.Add(host);
-            if (_useBitswap)
+            IDatastore datastore = await OpenDatastoreAsync(owned, cancellationToken);
+            IBlockstore store = _blockstore ?? (_repositoryPath is null
+                ? new MemoryBlockstore()
+                : new FlatFsBlockstore(Path.Combine(_repositoryPath, BlocksFolder), logger: _loggerFactory.CreateLogger<FlatFsBlockstore>()));
+
+            // Everything that writes blocks (imports, Bitswap, pins fetching) goes through the GC wrapper, so a
+            // collection never deletes a block put while it runs.
+            var local = new GcBlockstore(store);
+            Libp2pHost? host = null;
+            BitswapService? bitswap = null;
+            var brokers = new List<IBlockBroker>();
+            if (_libp2pOptions is not null)
             {
-                bitswap = new BitswapService(host, local, _bitswapOptions, router: null, _loggerFactory);
-                owned.Add(bitswap);
-                brokers.Add(new BitswapBlockBroker(bitswap));
+                host = Libp2pHost.Create(_libp2pOptions, privateKey, _loggerFactory);
+                owned.Add(host);
+                if (_useBitswap)
+                {
+                    bitswap = new BitswapService(host, local, _bitswapOptions, router: null, _loggerFactory);
+                    owned.Add(bitswap);
+                    brokers.Add(new BitswapBlockBroker(bitswap));
+                }
             }
+
+            var blockstore = new NetworkedBlockstore(local, brokers, logger: _loggerFactory.CreateLogger<NetworkedBlockstore>());
+            BlockCodecs codecs = BlockCodecs.CreateDefault();
+            var pins = new PinManager(datastore, blockstore, codecs, _loggerFactory.CreateLogger<PinManager>());
+            var gc = new GarbageCollector(local, pins, codecs, _loggerFactory.CreateLogger<GarbageCollector>());
+            return new HeliaNode(privateKey, blockstore, datastore, pins, gc, host, bitswap, owned);
+        }
+        catch
+        {
+            for (int i = owned.Count - 1; i >= 0; i--)
+            {
+                await owned[i].DisposeAsync();
+            }
+
+            if (_privateKey is null)
+            {
+                privateKey.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<IDatastore> OpenDatastoreAsync(List<IAsyncDisposable> owned, CancellationToken cancellationToken)
+    {
+        if (_datastore is not null)
+        {
+            return _datastore;
         }
 
-        var blockstore = new NetworkedBlockstore(local, brokers, logger: _loggerFactory.CreateLogger<NetworkedBlockstore>());
-        return new HeliaNode(privateKey, blockstore, host, bitswap, owned);
+        if (_repositoryPath is null)
+        {
+            return new MemoryDatastore();
+        }
+
+        SqliteDatastore datastore = await SqliteDatastore.OpenAsync(Path.Combine(_repositoryPath, DatastoreFileName), cancellationToken: cancellationToken);
+        owned.Add(datastore);
+        return datastore;
     }
 
     private async Task<PrivateKey> LoadOrCreateKeyAsync(CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using Helia.Bitswap;
 using Helia.Core.Blocks;
+using Helia.Core.Datastore;
+using Helia.Core.Pins;
 using Helia.Libp2p;
 using Helia.Libp2p.Crypto;
 using Helia.Multiformats;
@@ -15,13 +17,25 @@ public sealed class HeliaNode : IAsyncDisposable
     private readonly PrivateKey _privateKey;
     private readonly ILibp2pHost? _libp2p;
     private readonly List<IAsyncDisposable> _owned;
+    private readonly GarbageCollector _gc;
     private int _started;
 
-    internal HeliaNode(PrivateKey privateKey, NetworkedBlockstore blockstore, ILibp2pHost? libp2p, BitswapService? bitswap, List<IAsyncDisposable> owned)
+    internal HeliaNode(
+        PrivateKey privateKey,
+        NetworkedBlockstore blockstore,
+        IDatastore datastore,
+        PinManager pins,
+        GarbageCollector gc,
+        ILibp2pHost? libp2p,
+        BitswapService? bitswap,
+        List<IAsyncDisposable> owned)
     {
         _privateKey = privateKey;
         Id = PeerId.FromMultihash(privateKey.PublicKey.ToPeerIdMultihash());
         Blockstore = blockstore;
+        Datastore = datastore;
+        Pins = pins;
+        _gc = gc;
         _libp2p = libp2p;
         Bitswap = bitswap;
         _owned = owned;
@@ -33,8 +47,14 @@ public sealed class HeliaNode : IAsyncDisposable
     /// <summary>Gets blocks locally first, then from the network (unless offline); every fetched block is verified.</summary>
     public INetworkedBlockstore Blockstore { get; }
 
-    /// <summary>The blocks on this machine only.</summary>
+    /// <summary>The blocks on this machine only (puts through it are safe from a concurrent garbage collection).</summary>
     public IBlockstore LocalBlockstore => ((NetworkedBlockstore)Blockstore).Local;
+
+    /// <summary>The node's datastore: pins and other records (SQLite in a repository, in memory otherwise).</summary>
+    public IDatastore Datastore { get; }
+
+    /// <summary>The pin set: pinned DAGs survive <see cref="GarbageCollectAsync"/>.</summary>
+    public PinManager Pins { get; }
 
     /// <summary>True when the node has no network (Kubo's --offline).</summary>
     public bool IsOffline => _libp2p is null;
@@ -47,6 +67,15 @@ public sealed class HeliaNode : IAsyncDisposable
 
     /// <summary>The identity key's public half.</summary>
     public PublicKey PublicKey => _privateKey.PublicKey;
+
+    /// <summary>
+    /// Deletes every local block that no pin reaches (Kubo's repo gc) and yields each removed CID. Blocks put while it
+    /// runs are kept; pin changes wait until it ends.
+    /// </summary>
+    public IAsyncEnumerable<Cid> GarbageCollectAsync(CancellationToken cancellationToken = default) => _gc.CollectAsync(cancellationToken);
+
+    /// <summary>Adds roots (besides pins) that garbage collection keeps, with everything they link to; dispose to remove.</summary>
+    public IDisposable AddGcRootProvider(IGcRootProvider provider) => _gc.AddRootProvider(provider);
 
     /// <summary>Starts listening, discovery and Bitswap. Called by <see cref="HeliaBuilder.BuildAsync"/>.</summary>
     public async ValueTask StartAsync(CancellationToken cancellationToken = default)
