@@ -1,30 +1,21 @@
-using System.Runtime.CompilerServices;
 using Helia.Cli.Http.Rpc;
 using Helia.Core.Blocks;
+using Helia.Core.Pins;
 using Helia.Multiformats;
 
 namespace Helia.Cli.Daemon;
 
-/// <summary>
-/// repo stat over the local blockstore. Garbage collection needs the pin set, which the node does not expose yet,
-/// so repo gc refuses (rather than deleting pinned data).
-/// </summary>
+/// <summary>repo gc (the node's mark-and-sweep over its pins) and repo stat over the local blockstore.</summary>
 internal sealed class NodeRepo(HeliaNode node, string repoPath) : IRpcRepo
 {
-    public async IAsyncEnumerable<Cid> CollectGarbageAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await Task.CompletedTask;
-        throw new RpcException("repo gc is not available yet: this node has no pin set to protect blocks", RpcErrorCode.Implementation);
-#pragma warning disable CS0162 // an iterator needs a yield
-        yield break;
-#pragma warning restore CS0162
-    }
+    public IAsyncEnumerable<Cid> CollectGarbageAsync(CancellationToken cancellationToken) => node.GarbageCollectAsync(cancellationToken);
 
     public async ValueTask<RpcRepoStat> GetStatAsync(CancellationToken cancellationToken)
     {
         ulong count = 0;
         ulong size = 0;
-        if (node.LocalBlockstore is FlatFsBlockstore flatfs)
+        IBlockstore local = node.LocalBlockstore is GcBlockstore gc ? gc.Inner : node.LocalBlockstore;
+        if (local is FlatFsBlockstore flatfs)
         {
             foreach (string file in Directory.EnumerateFiles(flatfs.Root, "*.data", SearchOption.AllDirectories))
             {
@@ -34,7 +25,7 @@ internal sealed class NodeRepo(HeliaNode node, string repoPath) : IRpcRepo
         }
         else
         {
-            await foreach (Block block in node.LocalBlockstore.GetAllAsync(cancellationToken))
+            await foreach (Block block in local.GetAllAsync(cancellationToken))
             {
                 count++;
                 size += (ulong)block.Bytes.Length;

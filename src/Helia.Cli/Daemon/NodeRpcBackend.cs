@@ -13,6 +13,7 @@ internal static class NodeRpcBackend
         {
             Node = new NodeIdentity(node),
             Blocks = node.IsOffline ? node.LocalBlockstore : node.Blockstore,
+            Pins = new NodePins(node.Pins),
             Repo = new NodeRepo(node, repoPath),
             Swarm = node.IsOffline ? null : new NodeSwarm(node.Libp2p),
             Bitswap = node.Bitswap is { } bitswap ? new NodeBitswap(bitswap) : null,
