@@ -39,4 +39,41 @@ internal static class CliAction
         await using CliSession session = await CliSession.OpenAsync(context.Repo, requiresDaemon, context.CancellationToken);
         return await body(session.Client);
     }
+
+    /// <summary>
+    /// Copies a binary response body (cat, block get) to standard output as bytes; when the output is not the console
+    /// (tests), as text.
+    /// </summary>
+    public static async Task WriteBinaryAsync(CliContext context, Stream body)
+    {
+        await context.Output.FlushAsync(context.CancellationToken);
+        if (ReferenceEquals(context.Output, Console.Out))
+        {
+            await using Stream stdout = Console.OpenStandardOutput();
+            await body.CopyToAsync(stdout, context.CancellationToken);
+        }
+        else
+        {
+            using var reader = new StreamReader(body);
+            await context.Output.WriteAsync(await reader.ReadToEndAsync(context.CancellationToken));
+        }
+    }
+
+    /// <summary>"true" or "false", as the RPC API's boolean flags are written.</summary>
+    public static string Flag(bool value) => value ? "true" : "false";
+
+    /// <summary>A multipart upload of one file as the RPC API takes it (add's "file", block put's "data").</summary>
+    public static MultipartFormDataContent UploadFile(FileInfo file, string field)
+    {
+        if (!file.Exists)
+        {
+            throw new CliException($"{file.FullName}: no such file");
+        }
+
+        var content = new MultipartFormDataContent();
+        var part = new StreamContent(file.OpenRead());
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        content.Add(part, field, Uri.EscapeDataString(file.Name));
+        return content;
+    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Helia.Cli.Commands;
@@ -36,19 +35,11 @@ internal static class AddCommand
                 flags.Add(new("chunker", chunking));
             }
 
-            flags.Add(new("only-hash", parseResult.GetValue(onlyHash) ? "true" : "false"));
-            flags.Add(new("pin", parseResult.GetValue(pin) ? "true" : "false"));
+            flags.Add(new("only-hash", CliAction.Flag(parseResult.GetValue(onlyHash))));
+            flags.Add(new("pin", CliAction.Flag(parseResult.GetValue(pin))));
             foreach (FileInfo file in parseResult.GetValue(files)!)
             {
-                if (!file.Exists)
-                {
-                    throw new CliException($"{file.FullName}: no such file");
-                }
-
-                using var content = new MultipartFormDataContent();
-                var part = new StreamContent(file.OpenRead());
-                part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                content.Add(part, "file", Uri.EscapeDataString(file.Name));
+                using MultipartFormDataContent content = CliAction.UploadFile(file, "file");
                 await foreach (JsonElement added in client.PostNdjsonAsync("add", [], flags, content, context.CancellationToken))
                 {
                     string hash = added.GetProperty("Hash").GetString()!;

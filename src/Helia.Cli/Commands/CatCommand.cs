@@ -27,17 +27,7 @@ internal static class CatCommand
 
             using HttpResponseMessage response = await client.PostAsync("cat", [parseResult.GetValue(path)!], flags, null, context.CancellationToken);
             await using Stream body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
-            await context.Output.FlushAsync(context.CancellationToken);
-            if (ReferenceEquals(context.Output, Console.Out))
-            {
-                await using Stream stdout = Console.OpenStandardOutput();
-                await body.CopyToAsync(stdout, context.CancellationToken);
-            }
-            else
-            {
-                using var reader = new StreamReader(body);
-                await context.Output.WriteAsync(await reader.ReadToEndAsync(context.CancellationToken));
-            }
+            await CliAction.WriteBinaryAsync(context, body);
 
             return response.TrailingHeaders.TryGetValues(Http.Rpc.RpcResponses.StreamErrorTrailer, out IEnumerable<string>? errors)
                 ? throw new CliException(string.Join("; ", errors))

@@ -22,6 +22,9 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
     public IAsyncEnumerable<ReadOnlyMemory<byte>> CatAsync(Cid cid, long offset, long? length, CancellationToken cancellationToken) =>
         unixfs.Exporter.CatAsync(cid, offset, length, cancellationToken);
 
+    public async ValueTask<Cid> ResolveAsync(string path, CancellationToken cancellationToken) =>
+        (await unixfs.Exporter.ResolveAsync(path, cancellationToken)).Cid;
+
     public async IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         UnixFSNode directory = await unixfs.Exporter.GetNodeAsync(cid, cancellationToken);

@@ -37,6 +37,9 @@ internal sealed class FakeRpcUnixFS : IRpcUnixFS
         yield return bytes.AsMemory(start, count);
     }
 
+    public ValueTask<Cid> ResolveAsync(string path, CancellationToken cancellationToken) =>
+        throw new RpcException($"no such path {path}: the fake has no directories");
+
     public async IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();

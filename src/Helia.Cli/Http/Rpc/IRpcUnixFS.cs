@@ -11,6 +11,9 @@ public interface IRpcUnixFS
     /// <summary>Streams a file's bytes from <paramref name="offset"/>, at most <paramref name="length"/> of them.</summary>
     IAsyncEnumerable<ReadOnlyMemory<byte>> CatAsync(Cid cid, long offset, long? length, CancellationToken cancellationToken);
 
+    /// <summary>Resolves <c>CID/name/…</c> through the directories on the way to the CID it names.</summary>
+    ValueTask<Cid> ResolveAsync(string path, CancellationToken cancellationToken);
+
     /// <summary>The entries of a directory.</summary>
     IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, CancellationToken cancellationToken);
 }

@@ -42,7 +42,7 @@ public static partial class KuboRpcEndpoints
 
         map("cat", async request =>
         {
-            Cid cid = RpcRequest.ParseCidPath(request.RequireArgument("ipfs-path"));
+            Cid cid = await ResolvePathAsync(unixfs, request.RequireArgument("ipfs-path"), request.Aborted);
             long offset = request.GetInt64("offset") ?? 0;
             long? length = request.GetInt64("length");
             if (offset < 0 || length < 0)
@@ -74,7 +74,12 @@ public static partial class KuboRpcEndpoints
         map("ls", async request =>
         {
             IReadOnlyList<string> paths = request.RequireArguments("ipfs-path");
-            Cid[] cids = [.. paths.Select(RpcRequest.ParseCidPath)];
+            var cids = new Cid[paths.Count];
+            for (int i = 0; i < cids.Length; i++)
+            {
+                cids[i] = await ResolvePathAsync(unixfs, paths[i], request.Aborted);
+            }
+
             if (request.GetFlag("stream"))
             {
                 await RpcResponses.WriteNdjsonAsync(request.Context, LsStreamAsync(unixfs, paths, cids, request.Aborted));
@@ -96,6 +101,10 @@ public static partial class KuboRpcEndpoints
             await RpcResponses.WriteJsonAsync(request.Context, new { Objects = objects });
         });
     }
+
+    /// <summary>A CID, or a path below one resolved through its directories.</summary>
+    private static ValueTask<Cid> ResolvePathAsync(IRpcUnixFS unixfs, string path, CancellationToken cancellationToken) =>
+        RpcRequest.HasSubPath(path) ? unixfs.ResolveAsync(path, cancellationToken) : ValueTask.FromResult(RpcRequest.ParseCidPath(path));
 
     private static async IAsyncEnumerable<object> AddAsync(RpcRequest request, IRpcUnixFS unixfs, RpcAddOptions options, IRpcPins? pins, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -73,17 +73,7 @@ public sealed class RpcRequest
     /// </summary>
     public static Cid ParseCidPath(string text)
     {
-        ReadOnlySpan<char> span = text.AsSpan().Trim();
-        if (span.StartsWith("/ipfs/", StringComparison.Ordinal))
-        {
-            span = span["/ipfs/".Length..];
-        }
-
-        if (span.EndsWith('/'))
-        {
-            span = span[..^1];
-        }
-
+        ReadOnlySpan<char> span = TrimPath(text);
         if (span.IndexOf('/') >= 0)
         {
             throw new RpcException($"invalid path \"{text}\": paths inside a DAG are not supported yet, give a CID");
@@ -92,6 +82,20 @@ public sealed class RpcRequest
         return Cid.TryParse(span, out Cid cid)
             ? cid
             : throw new RpcException($"invalid path \"{text}\": not a valid CID");
+    }
+
+    /// <summary>True when the path goes below its root CID (<c>CID/a/b</c>), so it needs resolving through the DAG.</summary>
+    public static bool HasSubPath(string text) => TrimPath(text).IndexOf('/') >= 0;
+
+    private static ReadOnlySpan<char> TrimPath(string text)
+    {
+        ReadOnlySpan<char> span = text.AsSpan().Trim();
+        if (span.StartsWith("/ipfs/", StringComparison.Ordinal))
+        {
+            span = span["/ipfs/".Length..];
+        }
+
+        return span.TrimEnd('/');
     }
 
     public static Multiaddr ParseMultiaddr(string text) =>
