@@ -1,18 +1,92 @@
-using BenchmarkDotNet.Running;
+using System.Globalization;
+using Helia.Benchmarks;
 using Helia.Benchmarks.EndToEnd;
+using Helia.Benchmarks.Limits;
+using Helia.Benchmarks.Micro;
+using Helia.Benchmarks.Report;
 
-// dotnet run -c Release --project bench/Helia.Benchmarks -- e2e [--size-mib N] [--runs N]   side by side with JS Helia
-// dotnet run -c Release --project bench/Helia.Benchmarks -- node serve|fetch …             one benchmark node (child process)
-// dotnet run -c Release --project bench/Helia.Benchmarks -- [BenchmarkDotNet arguments]    microbenchmarks
-return args.FirstOrDefault() switch
+// dotnet run -c Release --project bench/Helia.Benchmarks [-- all [--size-mib N] [--runs N]]   everything: limits, micro, e2e -> bench/results/latest.json
+// dotnet run -c Release --project bench/Helia.Benchmarks -- limits [--runs N]                 openssl rates and loopback TCP   -> bench/results/limits.json
+// dotnet run -c Release --project bench/Helia.Benchmarks -- micro [BenchmarkDotNet options]   microbenchmarks (e.g. --filter '*Transport*') -> micro.json
+// dotnet run -c Release --project bench/Helia.Benchmarks -- e2e [--size-mib N] [--runs N]     side by side with JS Helia       -> bench/results/e2e.json
+// (children: `node serve|fetch …` is one benchmark node, `tcp-send …` the sender of the loopback TCP limit)
+string command = args.FirstOrDefault() ?? "all";
+string[] rest = args.Length > 0 ? args[1..] : [];
+return command switch
 {
-    "e2e" => await SideBySide.RunAsync(args[1..]),
-    "node" => await BenchNode.RunAsync(args[1..]),
-    _ => RunMicrobenchmarks(args),
+    "all" or "limits" or "micro" or "e2e" => await RunAsync(command, rest),
+    "node" => await BenchNode.RunAsync(rest),
+    "tcp-send" => await MachineLimits.SendAsync(rest),
+    _ => Usage(command),
 };
 
-static int RunMicrobenchmarks(string[] args)
+static async Task<int> RunAsync(string command, string[] args)
 {
-    BenchmarkSwitcher.FromAssembly(typeof(SideBySide).Assembly).Run(args);
+    string root = Self.FindRepositoryRoot();
+    string results = Path.Combine(root, "bench/results");
+    int runs = OptionOr(args, "--runs", 3);
+    int sizeMiB = OptionOr(args, "--size-mib", 64);
+    bool all = command == "all";
+    if ((all || command == "e2e") && !SideBySide.IsAvailable(root))
+    {
+        return 2;
+    }
+
+    var report = new BenchReport();
+    MachineLimits? limits = null;
+    if (all || command == "limits")
+    {
+        Console.WriteLine("Measuring the machine's limits (openssl speed, loopback TCP)...");
+        limits = await MachineLimits.MeasureAsync(runs, CancellationToken.None);
+        report.Add("the machine's limits", limits.ToFigures());
+    }
+
+    if (all || command == "micro")
+    {
+        report.Add("microbenchmarks (BenchmarkDotNet, in process, 7 iterations of ~200 ms)", MicroRun.Run(all ? [] : args, Path.Combine(results, "micro"), limits));
+    }
+
+    if (all || command == "e2e")
+    {
+        Console.WriteLine($"End to end beside JS Helia: {runs} runs of {sizeMiB} MiB...");
+        List<Figure> e2e = await SideBySide.RunAsync(root, sizeMiB, runs);
+        report.Add($"end to end, beside JS Helia ({runs} runs each, alternately)", e2e);
+        if (limits is not null)
+        {
+            report.Add("end to end, against the machine's limits", AgainstLimits(e2e, limits));
+        }
+    }
+
+    report.Print(Console.Out);
+    string json = Path.Combine(results, all ? "latest.json" : $"{command}.json");
+    await report.WriteJsonAsync(json, new { command, runs, sizeMiB });
+    Console.WriteLine($"Written to {Path.GetRelativePath(Environment.CurrentDirectory, json)}");
     return 0;
+}
+
+// Issue 9's targets: import at least 60% of the all-core SHA-256 rate; transfer as close to loopback TCP as may be.
+static List<Figure> AgainstLimits(List<Figure> e2e, MachineLimits limits)
+{
+    var figures = new List<Figure>();
+    if (limits.Sha256 is Spread sha256)
+    {
+        Figure import = e2e.First(f => f.Name.StartsWith("import", StringComparison.Ordinal));
+        figures.Add(import with { Reference = sha256.Scale(Environment.ProcessorCount), ReferenceName = $"openssl sha256 x {Environment.ProcessorCount} cores (target: at least 0.60x)" });
+    }
+
+    Figure transfer = e2e.First(f => f.Name.StartsWith("transfer", StringComparison.Ordinal));
+    figures.Add(transfer with { Reference = limits.LoopbackTcp, ReferenceName = "loopback TCP between two processes" });
+    return figures;
+}
+
+static int OptionOr(string[] args, string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static int Usage(string command)
+{
+    Console.Error.WriteLine($"Unknown command '{command}': use all (the default), limits, micro or e2e; see bench/README.md.");
+    return 2;
 }

@@ -40,7 +40,7 @@ internal static class BenchNode
         long size = long.Parse(options.GetValueOrDefault("size", "0"), System.Globalization.CultureInfo.InvariantCulture);
         uint seed = uint.Parse(options.GetValueOrDefault("seed", "1"), System.Globalization.CultureInfo.InvariantCulture);
         long started = Stopwatch.GetTimestamp();
-        DagNode root = await new UnixFSImporter(node.LocalBlockstore).ImportFileAsync(new XorShiftStream(seed, size));
+        DagNode root = await new UnixFSImporter(node.LocalBlockstore).ImportFileAsync(new XorShift32(seed, size));
         double importMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
         var small = new List<string>();

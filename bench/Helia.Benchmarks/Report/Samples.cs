@@ -1,4 +1,4 @@
-namespace Helia.Benchmarks.EndToEnd;
+namespace Helia.Benchmarks.Report;
 
 /// <summary>Named lists of measurements.</summary>
 internal sealed class Samples

@@ -1,8 +1,9 @@
-namespace Helia.Tests.UnixFS;
+namespace Helia.Testing;
 
 /// <summary>
 /// The deterministic input generator of the shared UnixFS vectors: xorshift32 (x ^= x &lt;&lt; 13; x ^= x &gt;&gt; 17;
-/// x ^= x &lt;&lt; 5), each new state written as 4 little-endian bytes.
+/// x ^= x &lt;&lt; 5), each new state written as 4 little-endian bytes (../shared/vectors/README.md). Generated as it is
+/// read, so a 1 GiB input costs no memory. One source file linked into tests/Helia.Tests and bench/Helia.Benchmarks.
 /// </summary>
 internal sealed class XorShift32 : Stream
 {
