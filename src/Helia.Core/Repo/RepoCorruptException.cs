@@ -1,0 +1,20 @@
+namespace Helia.Core.Repo;
+
+/// <summary>A file of the repo (config, version) is unreadable or malformed; the message names the file.</summary>
+public sealed class RepoCorruptException : RepoException
+{
+    public RepoCorruptException(string path, string file, string reason)
+        : base(path, $"The helia repo file {file} is corrupt: {reason}")
+    {
+        File = file;
+    }
+
+    public RepoCorruptException(string path, string file, string reason, Exception innerException)
+        : base(path, $"The helia repo file {file} is corrupt: {reason}", innerException)
+    {
+        File = file;
+    }
+
+    /// <summary>The corrupt file.</summary>
+    public string File { get; }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Helia.Core.Repo;
+
+/// <summary>Kubo's config Discovery section: <c>{"MDNS": {"Enabled": true}}</c>.</summary>
+public sealed record RepoDiscovery
+{
+    [JsonPropertyName("MDNS")]
+    public RepoMdns Mdns { get; init; } = new();
+}
