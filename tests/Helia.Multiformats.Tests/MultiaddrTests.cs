@@ -34,6 +34,7 @@ public class MultiaddrTests
     [InlineData("/ip4/10.0.0.1/ipcidr/8")]
     [InlineData("/ip4/1.2.3.4/tcp/80/http/http-path/a%2Fb")]
     [InlineData("/memory/test-1")]
+    [InlineData("/ip4/127.0.0.1/udp/1234/quic-v1/webtransport/certhash/uEiAkH5a4DPGKUuOBjYw0CgwjvcJCJMD2K_1aluKR_tpevQ")]
     public void Parse_Format_RoundTripsThroughTextAndBytes(string text)
     {
         Multiaddr address = Multiaddr.Parse(text);
