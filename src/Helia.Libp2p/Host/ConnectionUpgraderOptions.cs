@@ -11,6 +11,13 @@ public sealed class ConnectionUpgraderOptions
     /// <summary>The bound on multistream negotiation of one stream.</summary>
     public TimeSpan StreamNegotiationTimeout { get; init; } = DefaultStreamNegotiationTimeout;
 
+    /// <summary>
+    /// When a stream is opened for a single protocol, send the proposal and return at once, checking the answer on the
+    /// first read (lazy multistream-select, as js-libp2p's and rust-libp2p's dialers may do): saves a round trip per
+    /// stream. A refusal then surfaces as <see cref="Negotiation.ProtocolNotSupportedException"/> from that first read.
+    /// </summary>
+    public bool LazyStreamNegotiation { get; init; } = true;
+
     public void Validate()
     {
         if (HandshakeTimeout <= TimeSpan.Zero)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using Helia.Libp2p.Negotiation;
 using Helia.Multiformats;
 using Microsoft.Extensions.Logging;
@@ -61,6 +62,12 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
         timeout.CancelAfter(_options.StreamNegotiationTimeout);
         try
         {
+            if (protocols.Count == 1 && _options.LazyStreamNegotiation)
+            {
+                IDuplexPipe lazy = await MultistreamSelect.SelectLazilyAsync(stream, protocols[0], timeout.Token);
+                return new Libp2pStream(stream, protocols[0], this, lazy.Input);
+            }
+
             string protocol = await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token);
             return new Libp2pStream(stream, protocol, this);
         }

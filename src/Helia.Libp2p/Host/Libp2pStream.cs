@@ -2,8 +2,11 @@ using System.IO.Pipelines;
 
 namespace Helia.Libp2p.Host;
 
-/// <summary>A muxed stream with its negotiated protocol: what handlers and <c>NewStreamAsync</c> callers get.</summary>
-internal sealed class Libp2pStream(IMuxedStream inner, string protocol, IConnection connection, Action? onDisposed = null) : IStream
+/// <summary>
+/// A muxed stream with its negotiated protocol: what handlers and <c>NewStreamAsync</c> callers get. <paramref name="input"/>
+/// replaces the stream's own reader when the negotiation is still to be checked on the first read (lazy select).
+/// </summary>
+internal sealed class Libp2pStream(IMuxedStream inner, string protocol, IConnection connection, PipeReader? input = null, Action? onDisposed = null) : IStream
 {
     private int _disposed;
 
@@ -13,7 +16,7 @@ internal sealed class Libp2pStream(IMuxedStream inner, string protocol, IConnect
 
     public IConnection Connection { get; } = connection;
 
-    public PipeReader Input => inner.Input;
+    public PipeReader Input { get; } = input ?? inner.Input;
 
     public PipeWriter Output => inner.Output;
 

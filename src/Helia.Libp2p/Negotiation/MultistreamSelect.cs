@@ -52,6 +52,20 @@ public static class MultistreamSelect
     }
 
     /// <summary>
+    /// Proposes one protocol and does not wait for the answer (lazy negotiation): the header and the proposal are sent,
+    /// and the returned pipe's first read checks the listener's answer, failing with
+    /// <see cref="ProtocolNotSupportedException"/> on <c>na</c>. Data written meanwhile follows the proposal, which saves a
+    /// round trip; should the listener refuse, it reads that data as garbage proposals and drops the stream.
+    /// </summary>
+    public static async ValueTask<IDuplexPipe> SelectLazilyAsync(IDuplexPipe pipe, string protocol, CancellationToken cancellationToken)
+    {
+        MultistreamMessage.Write(pipe.Output, MultistreamMessage.Header);
+        MultistreamMessage.Write(pipe.Output, protocol);
+        await pipe.Output.FlushAsync(cancellationToken);
+        return new NegotiatedPipe(new LazyNegotiationReader(pipe.Input, protocol), pipe.Output);
+    }
+
+    /// <summary>
     /// Answers proposals until one is supported (echoes it and returns it); answers <c>ls</c> with
     /// <paramref name="listing"/> and anything unsupported with <c>na</c>.
     /// </summary>
@@ -130,7 +144,7 @@ public static class MultistreamSelect
         }
     }
 
-    private static void CheckHeader(string header)
+    internal static void CheckHeader(string header)
     {
         if (header != MultistreamMessage.Header)
         {
@@ -138,5 +152,7 @@ public static class MultistreamSelect
         }
     }
 
-    private static string Printable(string text) => text.Length > 64 ? string.Concat(text.AsSpan(0, 64), "…") : text;
+    internal static string Printable(string text) => text.Length > 64 ? string.Concat(text.AsSpan(0, 64), "…") : text;
+
+    private sealed record NegotiatedPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

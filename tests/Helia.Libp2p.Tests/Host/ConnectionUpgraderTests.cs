@@ -1,3 +1,4 @@
+using Helia.Libp2p.Host;
 using Helia.Libp2p.Negotiation;
 using Helia.Libp2p.Security;
 using Helia.Libp2p.Security.Noise;
@@ -38,12 +39,30 @@ public class ConnectionUpgraderTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         var hub = new MemoryTransportHub();
+        var eager = new ConnectionUpgraderOptions { LazyStreamNegotiation = false };
         await using var listener = new TestPeer(new MemoryTransport(hub));
-        await using var dialer = new TestPeer(new MemoryTransport(hub));
+        await using var dialer = new TestPeer(new MemoryTransport(hub), options: eager);
         var connection = await dialer.DialAsync(await listener.ListenAsync(Multiaddr.Parse("/memory/0"), ct), ct).WaitAsync(s_timeout, ct);
 
         await Assert.ThrowsAsync<ProtocolNotSupportedException>(
             () => connection.NewStreamAsync(["/nope/1.0.0"], ct).AsTask().WaitAsync(s_timeout, ct));
+        Assert.Equal([1, 2, 3], await TestPeer.EchoThroughAsync(connection, [1, 2, 3], ct).WaitAsync(s_timeout, ct));
+    }
+
+    [Fact]
+    public async Task NewStreamAsync_LazyUnsupportedProtocol_FirstReadThrowsAndTheConnectionLives()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var hub = new MemoryTransportHub();
+        await using var listener = new TestPeer(new MemoryTransport(hub));
+        await using var dialer = new TestPeer(new MemoryTransport(hub));
+        var connection = await dialer.DialAsync(await listener.ListenAsync(Multiaddr.Parse("/memory/0"), ct), ct).WaitAsync(s_timeout, ct);
+
+        // One protocol is proposed lazily: the stream comes back before the answer, and the refusal surfaces on read.
+        await using IStream stream = await connection.NewStreamAsync(["/nope/1.0.0"], ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.Equal("/nope/1.0.0", stream.Protocol);
+        await Assert.ThrowsAsync<ProtocolNotSupportedException>(
+            () => stream.Input.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct));
         Assert.Equal([1, 2, 3], await TestPeer.EchoThroughAsync(connection, [1, 2, 3], ct).WaitAsync(s_timeout, ct));
     }
 

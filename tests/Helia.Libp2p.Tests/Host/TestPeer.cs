@@ -23,7 +23,7 @@ internal sealed class TestPeer : IAsyncDisposable
     private readonly List<Libp2pConnection> _connections = [];
     private ITransportListener? _listener;
 
-    public TestPeer(ITransport transport, PrivateKey? key = null)
+    public TestPeer(ITransport transport, PrivateKey? key = null, ConnectionUpgraderOptions? options = null)
     {
         _transport = transport;
         Key = key ?? Ed25519PrivateKey.Generate();
@@ -31,7 +31,7 @@ internal sealed class TestPeer : IAsyncDisposable
         Noise = new NoiseProtocol(Key);
         Protocols = new ProtocolRegistry();
         Protocols.Add(EchoProtocol, EchoAsync, new StreamHandlerOptions { MaxInboundStreams = 256 });
-        Upgrader = new ConnectionUpgrader([Noise], [new YamuxMuxer()], Protocols);
+        Upgrader = new ConnectionUpgrader([Noise], [new YamuxMuxer()], Protocols, options);
     }
 
     public PrivateKey Key { get; }

@@ -55,6 +55,56 @@ public class MultistreamSelectTests
     }
 
     [Fact]
+    public async Task SelectLazilyAsync_DataFollowsTheProposal_BeforeAnyAnswer()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var pair = new DuplexPipePair();
+
+        // The dialer writes its data without having read anything: the listener gets proposal and data together.
+        IDuplexPipe lazy = await MultistreamSelect.SelectLazilyAsync(pair.A, "/echo", ct).AsTask().WaitAsync(s_timeout, ct);
+        await lazy.Output.WriteAsync("ping"u8.ToArray(), ct);
+        string selected = await MultistreamSelect.ListenAsync(pair.B, ["/echo"], ct).AsTask().WaitAsync(s_timeout, ct);
+        ReadResult sent = await pair.B.Input.ReadAtLeastAsync(4, ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.Equal("/echo", selected);
+        Assert.Equal("ping"u8.ToArray(), sent.Buffer.ToArray());
+        pair.B.Input.AdvanceTo(sent.Buffer.End);
+
+        // The dialer's first read consumes the header and the echo, then yields the listener's data.
+        await pair.B.Output.WriteAsync("pong"u8.ToArray(), ct);
+        ReadResult received = await lazy.Input.ReadAtLeastAsync(4, ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.Equal("pong"u8.ToArray(), received.Buffer.ToArray());
+    }
+
+    [Fact]
+    public async Task SelectLazilyAsync_Refused_FirstReadThrowsProtocolNotSupported()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var pair = new DuplexPipePair();
+
+        Task<string> listener = MultistreamSelect.ListenAsync(pair.B, ["/z"], ct).AsTask();
+        IDuplexPipe lazy = await MultistreamSelect.SelectLazilyAsync(pair.A, "/a", ct).AsTask().WaitAsync(s_timeout, ct);
+
+        var error = await Assert.ThrowsAsync<ProtocolNotSupportedException>(() => lazy.Input.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct));
+        Assert.Equal(["/a"], error.Protocols);
+        Assert.False(lazy.Input.TryRead(out _));
+        Assert.False(listener.IsCompleted);
+    }
+
+    [Fact]
+    public async Task SelectLazilyAsync_WrongAnswer_FirstReadThrowsMultistreamException()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var pair = new DuplexPipePair();
+
+        IDuplexPipe lazy = await MultistreamSelect.SelectLazilyAsync(pair.A, "/a", ct).AsTask().WaitAsync(s_timeout, ct);
+        MultistreamMessage.Write(pair.B.Output, MultistreamMessage.Header);
+        MultistreamMessage.Write(pair.B.Output, "/b");
+        await pair.B.Output.FlushAsync(ct);
+
+        await Assert.ThrowsAsync<MultistreamException>(() => lazy.Input.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct));
+    }
+
+    [Fact]
     public async Task ListenAsync_Ls_AnswersWithTheListing()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
