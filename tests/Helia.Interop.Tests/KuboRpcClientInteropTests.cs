@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Helia.Multiformats;
+using Helia.Tests.Cli;
+
+namespace Helia.Interop.Tests;
+
+/// <summary>
+/// Issue 8's RPC check with a real client: kubo-rpc-client (pinned in interop/js) against two running `helia daemon`
+/// processes, through interop/js/kubo-rpc-check.mjs.
+/// </summary>
+public sealed class KuboRpcClientInteropTests : IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "helia-kubo-rpc-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task KuboRpcClient_AgainstHeliaDaemon_EveryCommandAnswersAsKubo()
+    {
+        NodePeer.SkipIfUnavailable();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string repoA = Path.Combine(_dir, "a");
+        string repoB = Path.Combine(_dir, "b");
+        await Task.WhenAll(
+            HeliaProcess.RunOkAsync(s_timeout, ct, "init", "--profile", "test", "--repo", repoA),
+            HeliaProcess.RunOkAsync(s_timeout, ct, "init", "--profile", "test", "--repo", repoB));
+        string[] daemonArgs = ["--listen", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0", "--no-mdns"];
+        await using HeliaProcess daemonA = await HeliaProcess.StartDaemonAsync(s_timeout, ct, [.. daemonArgs, "--repo", repoA]);
+        await using HeliaProcess daemonB = await HeliaProcess.StartDaemonAsync(s_timeout, ct, [.. daemonArgs, "--repo", repoB]);
+        Uri api = ApiUri(repoA);
+        using JsonDocument idB = JsonDocument.Parse(await HeliaProcess.RunOkAsync(s_timeout, ct, "id", "--repo", repoB));
+        string peerB = idB.RootElement.GetProperty("ID").GetString()!;
+        string addressB = idB.RootElement.GetProperty("Addresses")[0].GetString()!;
+        byte[] file = new byte[300_000];
+        new Random(5).NextBytes(file);
+        string filePath = Path.Combine(_dir, "file.bin");
+        await File.WriteAllBytesAsync(filePath, file, ct);
+
+        await using NodePeer js = NodePeer.Start("kubo-rpc-check.mjs", api.ToString().TrimEnd('/'), addressB, filePath);
+        JsonElement result = await js.ReadJsonAsync(s_timeout, ct);
+
+        Assert.False(result.TryGetProperty("error", out JsonElement error), $"kubo-rpc-client failed at {result}: {error}\n{js.StandardError}");
+        using JsonDocument idA = JsonDocument.Parse(await HeliaProcess.RunOkAsync(s_timeout, ct, "id", "--repo", repoA));
+        Assert.Equal(idA.RootElement.GetProperty("ID").GetString(), result.GetProperty("id").GetProperty("id").GetString());
+        Assert.NotEmpty(result.GetProperty("id").GetProperty("addresses").EnumerateArray());
+        Assert.False(string.IsNullOrEmpty(result.GetProperty("version").GetString()));
+
+        string fileCid = Cid.Compute(Multicodec.Raw, file).ToString();   // CIDv1, one raw leaf: the file is under one chunk
+        Assert.Equal(fileCid, result.GetProperty("add").GetProperty("cid").GetString());
+        Assert.Equal(file.Length, result.GetProperty("add").GetProperty("size").GetInt32());
+        Assert.Equal(Convert.ToBase64String(file), result.GetProperty("cat").GetString());
+        JsonElement entry = Assert.Single(result.GetProperty("ls").EnumerateArray());
+        Assert.Equal(fileCid, entry.GetProperty("cid").GetString());
+        Assert.Equal(file.Length, entry.GetProperty("size").GetInt32());
+        Assert.Equal("file", entry.GetProperty("type").GetString());
+
+        byte[] block = "a block from kubo-rpc-client"u8.ToArray();
+        string blockCid = Cid.Compute(Multicodec.Raw, block).ToString();
+        Assert.Equal(blockCid, result.GetProperty("blockPut").GetString());
+        Assert.Equal(Convert.ToBase64String(block), result.GetProperty("blockGet").GetString());
+        Assert.Equal(blockCid, result.GetProperty("blockStat").GetProperty("cid").GetString());
+        Assert.Equal(block.Length, result.GetProperty("blockStat").GetProperty("size").GetInt32());
+
+        Assert.Equal(blockCid, result.GetProperty("pinAdd").GetString());
+        string[] pinned = [.. result.GetProperty("pinLs").EnumerateArray().Where(p => p.GetProperty("type").GetString() == "recursive").Select(p => p.GetProperty("cid").GetString()!)];
+        Assert.Contains(blockCid, pinned);
+        Assert.Contains(fileCid, pinned);   // add pins by default, as Kubo's does
+        Assert.Equal(blockCid, result.GetProperty("pinRm").GetString());
+        Assert.DoesNotContain(blockCid, result.GetProperty("pinLsAfterRm").EnumerateArray().Select(p => p.GetString()));
+
+        Assert.Contains(result.GetProperty("swarmPeers").EnumerateArray(), p => p.GetProperty("peer").GetString() == peerB);
+        string[] collected = [.. result.GetProperty("gc").EnumerateArray().Select(c => c.GetString()!)];
+        Assert.Contains(blockCid, collected);     // unpinned: collected
+        Assert.DoesNotContain(fileCid, collected);   // pinned by add: kept
+    }
+
+    private static Uri ApiUri(string repo)
+    {
+        string address = File.ReadAllText(Path.Combine(repo, "api")).Trim();   // /ip4/127.0.0.1/tcp/PORT
+        string[] parts = address.Split('/');
+        return new Uri($"http://{parts[2]}:{parts[4]}/");
+    }
+}
