@@ -28,12 +28,8 @@ public sealed class KuboRpcClientInteropTests : IDisposable
         CancellationToken ct = TestContext.Current.CancellationToken;
         string repoA = Path.Combine(_dir, "a");
         string repoB = Path.Combine(_dir, "b");
-        await Task.WhenAll(
-            HeliaProcess.RunOkAsync(s_timeout, ct, "init", "--profile", "test", "--repo", repoA),
-            HeliaProcess.RunOkAsync(s_timeout, ct, "init", "--profile", "test", "--repo", repoB));
-        string[] daemonArgs = ["--listen", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0", "--no-mdns"];
-        await using HeliaProcess daemonA = await HeliaProcess.StartDaemonAsync(s_timeout, ct, [.. daemonArgs, "--repo", repoA]);
-        await using HeliaProcess daemonB = await HeliaProcess.StartDaemonAsync(s_timeout, ct, [.. daemonArgs, "--repo", repoB]);
+        await using HeliaProcess daemonA = await HeliaProcess.InitAndStartLoopbackDaemonAsync(repoA, s_timeout, ct);
+        await using HeliaProcess daemonB = await HeliaProcess.InitAndStartLoopbackDaemonAsync(repoB, s_timeout, ct);
         Uri api = ApiUri(repoA);
         using JsonDocument idB = JsonDocument.Parse(await HeliaProcess.RunOkAsync(s_timeout, ct, "id", "--repo", repoB));
         string peerB = idB.RootElement.GetProperty("ID").GetString()!;

@@ -75,6 +75,13 @@ internal sealed partial class HeliaProcess : IAsyncDisposable
         return output;
     }
 
+    /// <summary>`helia init --profile test` then a daemon on 127.0.0.1 with port 0 for swarm and API, without mDNS.</summary>
+    public static async Task<HeliaProcess> InitAndStartLoopbackDaemonAsync(string repo, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await RunOkAsync(timeout, cancellationToken, "init", "--profile", "test", "--repo", repo);
+        return await StartDaemonAsync(timeout, cancellationToken, "--listen", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0", "--no-mdns", "--repo", repo);
+    }
+
     /// <summary>Starts `helia daemon` with the given arguments and waits until it is ready.</summary>
     public static async Task<HeliaProcess> StartDaemonAsync(TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
     {

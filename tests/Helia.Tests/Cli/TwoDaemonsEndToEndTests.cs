@@ -20,12 +20,8 @@ public sealed class TwoDaemonsEndToEndTests : IDisposable
         CancellationToken ct = TestContext.Current.CancellationToken;
         string repoA = _dir.Combine("a");
         string repoB = _dir.Combine("b");
-        await Task.WhenAll(
-            HeliaProcess.RunOkAsync(s_command, ct, "init", "--profile", "test", "--repo", repoA),
-            HeliaProcess.RunOkAsync(s_command, ct, "init", "--profile", "test", "--repo", repoB));
-        string[] daemonArgs = ["--listen", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0", "--no-mdns"];
-        await using HeliaProcess daemonA = await HeliaProcess.StartDaemonAsync(s_command, ct, [.. daemonArgs, "--repo", repoA]);
-        await using HeliaProcess daemonB = await HeliaProcess.StartDaemonAsync(s_command, ct, [.. daemonArgs, "--repo", repoB]);
+        await using HeliaProcess daemonA = await HeliaProcess.InitAndStartLoopbackDaemonAsync(repoA, s_command, ct);
+        await using HeliaProcess daemonB = await HeliaProcess.InitAndStartLoopbackDaemonAsync(repoB, s_command, ct);
 
         byte[] content = new byte[10 << 20];
         new Random(8).NextBytes(content);
