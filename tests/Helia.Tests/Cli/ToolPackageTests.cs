@@ -27,15 +27,15 @@ public sealed class ToolPackageTests : IDisposable
         string packages = _dir.Combine("packages");
         string tools = _dir.Combine("tools");
 
-        await RunAsync(ct, "pack", project, "-c", Configuration, "--no-build", "-o", packages);
-        await RunAsync(ct, "tool", "install", "--tool-path", tools, "--add-source", packages, "Helia.Cli");
-        string version = await RunAsync(ct, Path.Combine(tools, "helia"), "version");
+        await RunAsync("pack", [project, "-c", Configuration, "--no-build", "-o", packages], ct);
+        await RunAsync("tool", ["install", "--tool-path", tools, "--add-source", packages, "Helia.Cli"], ct);
+        string version = await RunAsync(Path.Combine(tools, "helia"), ["version"], ct);
 
         Assert.Single(Directory.GetFiles(packages, "Helia.Cli.*.nupkg"));
         Assert.StartsWith("helia version ", version, StringComparison.Ordinal);
     }
 
-    private static async Task<string> RunAsync(CancellationToken cancellationToken, string program, params string[] args)
+    private static async Task<string> RunAsync(string program, string[] args, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(program.Contains('/', StringComparison.Ordinal) ? program : "dotnet")
         {
