@@ -28,7 +28,7 @@ public static class HeliaCommandLine
             DaemonCommand.Create(),
             IdCommand.Create(),
             ShutdownCommand.Create(),
-            AddCommand.Create(),
+            AddCommand.Create(streams),
             CatCommand.Create(),
             GetCommand.Create(),
             LsCommand.Create(),

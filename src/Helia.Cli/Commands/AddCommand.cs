@@ -1,14 +1,25 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
+using Helia.Cli.Http.Rpc;
 
 namespace Helia.Cli.Commands;
 
-/// <summary>`helia add FILE... [--cid-version N] [--raw-leaves] [--chunker size-N] [-Q] [-q] [--only-hash] [--pin=false]`.</summary>
+/// <summary>
+/// `helia add [PATH...] [-r] [-w] [--hidden] [--cid-version N] [--raw-leaves] [--chunker size-N] [-Q] [-q] [--only-hash]
+/// [--pin=false]`: files, directories (with -r) or standard input, uploaded as Kubo's clients do (one multipart body,
+/// directories as application/x-directory parts, symlinks as application/symlink).
+/// </summary>
 internal static class AddCommand
 {
-    public static Command Create()
+    public static Command Create(CliStreams streams)
     {
-        var files = new Argument<FileInfo[]>("path") { Description = "Files to add.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("path") { Description = "The path to a file to be added (standard input when none).", Arity = ArgumentArity.ZeroOrMore };
+        var recursive = new Option<bool>("--recursive", "-r") { Description = "Add directory paths recursively." };
+        var wrap = new Option<bool>("--wrap-with-directory", "-w") { Description = "Wrap files with a directory object." };
+        var hidden = new Option<bool>("--hidden", "-H") { Description = "Include files that are hidden (names starting with '.')." };
         var cidVersion = new Option<int?>("--cid-version") { Description = "CID version (0 or 1)." };
         var rawLeaves = new Option<bool?>("--raw-leaves") { Description = "Use raw blocks for leaf nodes." };
         var chunker = new Option<string?>("--chunker", "-s") { Description = "Chunking algorithm: size-[bytes]." };
@@ -16,46 +27,137 @@ internal static class AddCommand
         var quieter = new Option<bool>("--quieter", "-Q") { Description = "Write only the final hash." };
         var onlyHash = new Option<bool>("--only-hash", "-n") { Description = "Only chunk and hash, do not write to disk." };
         var pin = new Option<bool>("--pin") { Description = "Pin the added files.", DefaultValueFactory = _ => true };
-        var command = new Command("add", "Add a file to helia.") { files, cidVersion, rawLeaves, chunker, quiet, quieter, onlyHash, pin };
-        CliAction.Set(command, (parseResult, context) => CliAction.WithSessionAsync(context, requiresDaemon: false, async client =>
+        var command = new Command("add", "Add a file or directory to helia.") { paths, recursive, wrap, hidden, cidVersion, rawLeaves, chunker, quiet, quieter, onlyHash, pin };
+        CliAction.Set(command, (parseResult, context) =>
         {
-            var flags = new List<KeyValuePair<string, string>>();
-            if (parseResult.GetValue(cidVersion) is int version)
+            // Check the paths before opening the repo, so a typo fails fast and says why.
+            string[] given = parseResult.GetValue(paths)!;
+            foreach (string path in given)
             {
-                flags.Add(new("cid-version", version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-
-            if (parseResult.GetValue(rawLeaves) is bool raw)
-            {
-                flags.Add(new("raw-leaves", raw ? "true" : "false"));
-            }
-
-            if (parseResult.GetValue(chunker) is { } chunking)
-            {
-                flags.Add(new("chunker", chunking));
-            }
-
-            flags.Add(new("only-hash", CliAction.Flag(parseResult.GetValue(onlyHash))));
-            flags.Add(new("pin", CliAction.Flag(parseResult.GetValue(pin))));
-            foreach (FileInfo file in parseResult.GetValue(files)!)
-            {
-                using MultipartFormDataContent content = CliAction.UploadFile(file, "file");
-                await foreach (JsonElement added in client.PostNdjsonAsync("add", [], flags, content, context.CancellationToken))
+                if (Directory.Exists(path) && !parseResult.GetValue(recursive))
                 {
-                    string hash = added.GetProperty("Hash").GetString()!;
-                    if (parseResult.GetValue(quiet) || parseResult.GetValue(quieter))
-                    {
-                        await context.Output.WriteLineAsync(hash);
-                    }
-                    else
-                    {
-                        await context.Output.WriteLineAsync($"added {hash} {added.GetProperty("Name").GetString()}");
-                    }
+                    throw new CliException($"{path} is a directory, use the '-r' flag to specify directories");
+                }
+
+                if (!Directory.Exists(path) && !File.Exists(path))
+                {
+                    throw new CliException($"{Path.GetFullPath(path)}: no such file or directory");
                 }
             }
 
-            return 0;
-        }));
+            if (given.Length == 0 && !streams.InputRedirected)
+            {
+                throw new CliException("argument \"path\" is required (or pipe data to standard input)");
+            }
+
+            return CliAction.WithSessionAsync(context, requiresDaemon: false, async client =>
+            {
+                var flags = new List<KeyValuePair<string, string>>
+                {
+                    new("only-hash", CliAction.Flag(parseResult.GetValue(onlyHash))),
+                    new("pin", CliAction.Flag(parseResult.GetValue(pin))),
+                    new("wrap-with-directory", CliAction.Flag(parseResult.GetValue(wrap))),
+                };
+                if (parseResult.GetValue(cidVersion) is int version)
+                {
+                    flags.Add(new("cid-version", version.ToString(CultureInfo.InvariantCulture)));
+                }
+
+                if (parseResult.GetValue(rawLeaves) is bool raw)
+                {
+                    flags.Add(new("raw-leaves", CliAction.Flag(raw)));
+                }
+
+                if (parseResult.GetValue(chunker) is { } chunking)
+                {
+                    flags.Add(new("chunker", chunking));
+                }
+
+                using var content = new MultipartFormDataContent();
+                if (given.Length == 0)
+                {
+                    content.Add(new StreamContent(streams.OpenInput()) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "file");
+                }
+
+                foreach (string path in given)
+                {
+                    string full = Path.GetFullPath(path);
+                    AddEntry(content, new DirectoryInfo(full).Exists ? new DirectoryInfo(full) : new FileInfo(full), Path.GetFileName(full.TrimEnd('/')), parseResult.GetValue(hidden));
+                }
+
+                string? last = null;
+                await foreach (JsonElement added in client.PostNdjsonAsync("add", [], flags, content, context.CancellationToken))
+                {
+                    string hash = added.GetProperty("Hash").GetString()!;
+                    last = hash;
+                    if (parseResult.GetValue(quieter))
+                    {
+                        continue;
+                    }
+
+                    await context.Output.WriteLineAsync(parseResult.GetValue(quiet) ? hash : $"added {hash} {added.GetProperty("Name").GetString()}");
+                }
+
+                if (parseResult.GetValue(quieter) && last is not null)
+                {
+                    await context.Output.WriteLineAsync(last);
+                }
+
+                return 0;
+            });
+        });
         return command;
+    }
+
+    /// <summary>One file, symlink, or directory and (recursively) what it holds, as multipart parts named by relative path.</summary>
+    private static void AddEntry(MultipartFormDataContent content, FileSystemInfo info, string name, bool hidden)
+    {
+        if (info.LinkTarget is { } target)
+        {
+            content.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(target)) { Headers = { ContentType = new MediaTypeHeaderValue(RpcUploadPart.SymlinkContentType) } }, "file", Uri.EscapeDataString(name));
+            return;
+        }
+
+        if (info is not DirectoryInfo directory)
+        {
+            content.Add(new LazyFileContent(info.FullName), "file", Uri.EscapeDataString(name));
+            return;
+        }
+
+        content.Add(new ByteArrayContent([]) { Headers = { ContentType = new MediaTypeHeaderValue(RpcUploadPart.DirectoryContentType) } }, "file", Uri.EscapeDataString(name));
+        foreach (FileSystemInfo child in directory.EnumerateFileSystemInfos().OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            if (hidden || !child.Name.StartsWith('.'))
+            {
+                AddEntry(content, child, $"{name}/{child.Name}", hidden);
+            }
+        }
+    }
+
+    /// <summary>A file part opened only when it is sent, so a large tree does not hold every file open at once.</summary>
+    private sealed class LazyFileContent : HttpContent
+    {
+        private readonly string _path;
+
+        public LazyFileContent(string path)
+        {
+            _path = path;
+            Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            await SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            await using FileStream file = File.OpenRead(_path);
+            await file.CopyToAsync(stream, cancellationToken);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

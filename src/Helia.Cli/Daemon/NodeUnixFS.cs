@@ -19,6 +19,31 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
         return new RpcAdded(root.Cid, root.Size);
     }
 
+    public async IAsyncEnumerable<RpcAddedEntry> AddTreeAsync(IReadOnlyList<RpcAddEntry> entries, bool wrap, RpcAddOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ImporterOptions importer = ToImporterOptions(options);
+        UploadNode top = UploadNode.Build(entries);
+        List<(string Path, ImportEntry Entry)> roots = wrap
+            ? [("", new ImportDirectory("", [.. top.Children.Values.Select(c => c.ToImportEntry())]))]
+            : [.. top.Children.Values.Select(c => (c.Name, c.ToImportEntry()))];
+        var importerInstance = new UnixFSImporter(importer.OnlyHash ? null : blockstore, importer);
+        foreach ((string rootPath, ImportEntry entry) in roots)
+        {
+            DagNode root = await importerInstance.ImportEntryAsync(entry, cancellationToken);
+            if (!importer.OnlyHash)
+            {
+                // Each file and directory below the root, resolved in the blocks just stored (only-hash stores none).
+                foreach (string path in UploadNode.DescendantPaths(entry, ""))
+                {
+                    UnixFSNode node = await unixfs.Exporter.ResolveAsync($"{root.Cid}/{path}", cancellationToken);
+                    yield return new RpcAddedEntry(rootPath.Length == 0 ? path : $"{rootPath}/{path}", new RpcAdded(node.Cid, node.DagSize), IsRoot: false);
+                }
+            }
+
+            yield return new RpcAddedEntry(rootPath, new RpcAdded(root.Cid, root.Size), IsRoot: true);
+        }
+    }
+
     public IAsyncEnumerable<ReadOnlyMemory<byte>> CatAsync(Cid cid, long offset, long? length, CancellationToken cancellationToken) =>
         unixfs.Exporter.CatAsync(cid, offset, length, cancellationToken);
 

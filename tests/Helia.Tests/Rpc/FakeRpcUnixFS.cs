@@ -37,6 +37,9 @@ internal sealed class FakeRpcUnixFS : IRpcUnixFS
         yield return bytes.AsMemory(start, count);
     }
 
+    public IAsyncEnumerable<RpcAddedEntry> AddTreeAsync(IReadOnlyList<RpcAddEntry> entries, bool wrap, RpcAddOptions options, CancellationToken cancellationToken) =>
+        throw new RpcException("the fake has no directories");
+
     public ValueTask<Cid> ResolveAsync(string path, CancellationToken cancellationToken) =>
         throw new RpcException($"no such path {path}: the fake has no directories");
 

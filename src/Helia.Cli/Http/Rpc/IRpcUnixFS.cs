@@ -8,6 +8,13 @@ public interface IRpcUnixFS
     /// <summary>Imports one file's bytes and returns its root CID and the size Kubo reports (the DAG's cumulative size).</summary>
     ValueTask<RpcAdded> AddFileAsync(Stream content, RpcAddOptions options, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Imports a directory upload (entries in upload order, parents before children) and reports every file and
+    /// directory, each directory after its contents, roots last. With <paramref name="wrap"/> every top-level entry goes
+    /// into one unnamed directory, the only root.
+    /// </summary>
+    IAsyncEnumerable<RpcAddedEntry> AddTreeAsync(IReadOnlyList<RpcAddEntry> entries, bool wrap, RpcAddOptions options, CancellationToken cancellationToken);
+
     /// <summary>Streams a file's bytes from <paramref name="offset"/>, at most <paramref name="length"/> of them.</summary>
     IAsyncEnumerable<ReadOnlyMemory<byte>> CatAsync(Cid cid, long offset, long? length, CancellationToken cancellationToken);
 

@@ -8,6 +8,14 @@ namespace Helia.Cli.Http.Rpc;
 
 public static partial class KuboRpcEndpoints
 {
+    /// <summary>Most files and directories one add request may carry.</summary>
+    public const int MaxAddEntries = 1_000_000;
+
+    /// <summary>Deepest path one add request may carry.</summary>
+    public const int MaxAddDepth = 64;
+
+    private const int MaxSymlinkTarget = 4096;
+
     private static void MapUnixFS(Action<string, Func<RpcRequest, Task>> map, KuboRpcBackend backend)
     {
         if (backend.UnixFS is not { } unixfs)
@@ -23,11 +31,6 @@ public static partial class KuboRpcEndpoints
                 limit.MaxRequestBodySize = null;
             }
 
-            if (request.GetFlag("wrap-with-directory"))
-            {
-                throw new RpcException("wrap-with-directory is not supported yet");
-            }
-
             var options = new RpcAddOptions
             {
                 CidVersion = (int?)request.GetInt64("cid-version"),
@@ -37,7 +40,8 @@ public static partial class KuboRpcEndpoints
                 OnlyHash = request.GetFlag("only-hash"),
             };
             bool pin = request.GetFlag("pin", defaultValue: true) && !options.OnlyHash;
-            return RpcResponses.WriteNdjsonAsync(request.Context, AddAsync(request, unixfs, options, pin ? backend.Pins : null, request.Aborted));
+            bool wrap = request.GetFlag("wrap-with-directory");
+            return RpcResponses.WriteNdjsonAsync(request.Context, AddAsync(request, unixfs, options, wrap, pin ? backend.Pins : null, request.Aborted));
         });
 
         map("cat", async request =>
@@ -106,36 +110,100 @@ public static partial class KuboRpcEndpoints
     private static ValueTask<Cid> ResolvePathAsync(IRpcUnixFS unixfs, string path, CancellationToken cancellationToken) =>
         RpcRequest.HasSubPath(path) ? unixfs.ResolveAsync(path, cancellationToken) : ValueTask.FromResult(RpcRequest.ParseCidPath(path));
 
-    private static async IAsyncEnumerable<object> AddAsync(RpcRequest request, IRpcUnixFS unixfs, RpcAddOptions options, IRpcPins? pins, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Single files stream straight into the importer. Once a directory part arrives (or with wrap-with-directory), the
+    /// rest of the upload is spooled to a temporary folder, since the importer reads a directory's files in name order
+    /// and a multipart body can only be read forward; the folder is deleted afterwards.
+    /// </summary>
+    private static async IAsyncEnumerable<object> AddAsync(RpcRequest request, IRpcUnixFS unixfs, RpcAddOptions options, bool wrap, IRpcPins? pins, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         bool any = false;
-        await foreach (RpcUploadPart part in RpcMultipart.ReadPartsAsync(request.Context.Request, cancellationToken))
+        List<RpcAddEntry>? tree = wrap ? [] : null;
+        string spool = Path.Combine(Path.GetTempPath(), "helia-add-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            if (part.IsDirectory)
+            await foreach (RpcUploadPart part in RpcMultipart.ReadPartsAsync(request.Context.Request, cancellationToken))
             {
-                throw new RpcException("adding directories is not supported yet");
+                any = true;
+                if (tree is null && !part.IsDirectory)
+                {
+                    RpcAdded added = await unixfs.AddFileAsync(part.Content, options, cancellationToken);
+                    string hash = added.Cid.ToString();
+                    yield return await AddedAsync(part.Name.Length > 0 ? part.Name : hash, added, pins, cancellationToken);
+                    continue;
+                }
+
+                tree ??= [];
+                if (tree.Count >= MaxAddEntries)
+                {
+                    throw new RpcException($"too many entries in one add (the limit is {MaxAddEntries})", RpcErrorCode.Client);
+                }
+
+                string path = CheckAddPath(part.Name);
+                if (part.IsDirectory)
+                {
+                    tree.Add(new RpcAddEntry(path));
+                }
+                else if (part.IsSymlink)
+                {
+                    byte[] target = await RpcMultipart.ReadBoundedAsync(part.Content, MaxSymlinkTarget, cancellationToken);
+                    tree.Add(new RpcAddEntry(path, SymlinkTarget: System.Text.Encoding.UTF8.GetString(target)));
+                }
+                else
+                {
+                    Directory.CreateDirectory(spool);
+                    string file = Path.Combine(spool, tree.Count.ToString(CultureInfo.InvariantCulture));
+                    await using (FileStream stream = File.Create(file))
+                    {
+                        await part.Content.CopyToAsync(stream, cancellationToken);
+                    }
+
+                    tree.Add(new RpcAddEntry(path, file));
+                }
             }
 
-            any = true;
-            RpcAdded added = await unixfs.AddFileAsync(part.Content, options, cancellationToken);
-            if (pins is not null)
+            if (!any && !wrap)
             {
-                await pins.PinAsync(added.Cid, recursive: true, cancellationToken);
+                throw new RpcException("file argument 'path' is required", RpcErrorCode.Client);
             }
 
-            string hash = added.Cid.ToString();
-            yield return new
+            if (tree is not null)
             {
-                Name = part.Name.Length > 0 ? part.Name : hash,
-                Hash = hash,
-                Size = added.Size.ToString(CultureInfo.InvariantCulture),
-            };
+                await foreach (RpcAddedEntry entry in unixfs.AddTreeAsync(tree, wrap, options, cancellationToken))
+                {
+                    yield return await AddedAsync(entry.Path, entry.Added, entry.IsRoot ? pins : null, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(spool))
+            {
+                Directory.Delete(spool, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<object> AddedAsync(string name, RpcAdded added, IRpcPins? pins, CancellationToken cancellationToken)
+    {
+        if (pins is not null)
+        {
+            await pins.PinAsync(added.Cid, recursive: true, cancellationToken);
         }
 
-        if (!any)
+        return new { Name = name, Hash = added.Cid.ToString(), Size = added.Size.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    /// <summary>A relative upload path with no empty, "." or ".." segment (the names become directory entries).</summary>
+    private static string CheckAddPath(string path)
+    {
+        string[] segments = path.Split('/');
+        if (path.Length == 0 || segments.Length > MaxAddDepth || segments.Any(s => s.Length == 0 || s is "." or ".." || s.Contains('\\', StringComparison.Ordinal) || s.Contains('\0', StringComparison.Ordinal)))
         {
-            throw new RpcException("file argument 'path' is required", RpcErrorCode.Client);
+            throw new RpcException($"invalid file name \"{path}\" in the upload", RpcErrorCode.Client);
         }
+
+        return path;
     }
 
     private static async IAsyncEnumerable<object> LsStreamAsync(IRpcUnixFS unixfs, IReadOnlyList<string> paths, Cid[] cids, [EnumeratorCancellation] CancellationToken cancellationToken)

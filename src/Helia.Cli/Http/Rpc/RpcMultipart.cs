@@ -11,7 +11,12 @@ public sealed record RpcUploadPart(string Name, string ContentType, Stream Conte
     /// <summary>Kubo marks directory parts with this content type; they carry no data.</summary>
     public const string DirectoryContentType = "application/x-directory";
 
+    /// <summary>Kubo sends a symlink as a part of this type whose body is the link's target.</summary>
+    public const string SymlinkContentType = "application/symlink";
+
     public bool IsDirectory => ContentType.Equals(DirectoryContentType, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsSymlink => ContentType.Equals(SymlinkContentType, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Reads the multipart/form-data bodies of add and block put, part by part, without buffering whole files.</summary>
