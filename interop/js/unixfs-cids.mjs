@@ -1,6 +1,7 @@
 // Reference UnixFS imports and exports with JS Helia (@helia/unixfs 8.0.5), offline, for Helia.NET's interop tests.
 //
-//   node unixfs-cids.mjs add      --profile P [--blocks-out DIR] FILE...   one CID per line, per file (no wrapping dir)
+//   node unixfs-cids.mjs add      --profile P [--blocks-out DIR] [--trickle] [--chunk N] [--max-children N] FILE...
+//                                                                           one CID per line, per file (no wrapping dir)
 //   node unixfs-cids.mjs add-dir  --profile P [--blocks-out DIR] DIR       the CID of DIR imported as a tree
 //   node unixfs-cids.mjs cat      --blocks DIR CID OUTFILE                  writes the file's bytes
 //   node unixfs-cids.mjs ls       --blocks DIR CID                          "name<TAB>cid" per entry
@@ -8,14 +9,15 @@
 // Profiles: helia (@helia/unixfs defaults), unixfs-v1-2025 (the same plus block-bytes HAMT estimation),
 // unixfs-v0-2015 (ipfs-unixfs-importer with Kubo's classic settings: @helia/unixfs always passes its own chunker).
 // Blocks live only in memory (blockstore-core's MemoryBlockstore); --blocks-out writes each one to DIR/<cid>, and
-// --blocks reads such a folder back. Nothing touches the network.
+// --blocks reads such a folder back. Nothing touches the network. --trickle, --chunk and --max-children import files
+// with ipfs-unixfs-importer directly (trickle layout, fixed chunk size, children per node) on top of the profile.
 import { createReadStream, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { unixfs } from '@helia/unixfs'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { importer } from 'ipfs-unixfs-importer'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
-import { balanced } from 'ipfs-unixfs-importer/layout'
+import { balanced, trickle } from 'ipfs-unixfs-importer/layout'
 import { CID } from 'multiformats/cid'
 
 function parse (argv) {
@@ -24,6 +26,9 @@ function parse (argv) {
     if (argv[i] === '--profile') options.profile = argv[++i]
     else if (argv[i] === '--blocks-out') options.blocksOut = argv[++i]
     else if (argv[i] === '--blocks') options.blocks = argv[++i]
+    else if (argv[i] === '--trickle') options.trickle = true
+    else if (argv[i] === '--chunk') options.chunk = Number(argv[++i])
+    else if (argv[i] === '--max-children') options.maxChildren = Number(argv[++i])
     else options.positional.push(argv[i])
   }
   return options
@@ -45,6 +50,19 @@ function importerOptions (profile) {
       }
     default:
       throw new Error(`unknown profile ${profile}`)
+  }
+}
+
+// The profile's settings with the layout options applied, for ipfs-unixfs-importer itself (null when none is given).
+function layoutOverrides (options) {
+  if (!options.trickle && options.chunk == null && options.maxChildren == null) return null
+  const v0 = options.profile === 'unixfs-v0-2015'
+  const maxChildrenPerNode = options.maxChildren ?? (v0 ? 174 : 1024)
+  return {
+    cidVersion: v0 ? 0 : 1,
+    rawLeaves: !v0,
+    chunker: fixedSize({ chunkSize: options.chunk ?? (v0 ? 262144 : 1048576) }),
+    layout: options.trickle ? trickle({ maxChildrenPerNode }) : balanced({ maxChildrenPerNode })
   }
 }
 
@@ -74,10 +92,11 @@ async function add (options, dir) {
     }
     cids.push(last.cid)
   } else {
+    const overrides = layoutOverrides(options)
     for (const file of options.positional) {
-      if (options.profile === 'unixfs-v0-2015') {
+      if (options.profile === 'unixfs-v0-2015' || overrides != null) {
         let last
-        for await (const entry of importer([{ content: createReadStream(file) }], blockstore, settings)) last = entry
+        for await (const entry of importer([{ content: createReadStream(file) }], blockstore, overrides ?? settings)) last = entry
         cids.push(last.cid)
       } else {
         cids.push(await unixfs({ blockstore }).addByteStream(createReadStream(file), settings))

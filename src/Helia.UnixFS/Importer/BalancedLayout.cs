@@ -5,7 +5,7 @@ namespace Helia.UnixFS.Importer;
 /// gives the same tree as batching all leaves, then all parents, and so on (ipfs-unixfs-importer and go-unixfs), while
 /// holding at most <c>maxChildren</c> nodes per level.
 /// </summary>
-internal sealed class BalancedLayout(int maxChildren, Func<List<DagNode>, CancellationToken, ValueTask<DagNode>> reduce)
+internal sealed class BalancedLayout(int maxChildren, Func<List<DagNode>, CancellationToken, ValueTask<DagNode>> reduce) : IFileLayoutBuilder
 {
     private readonly List<List<DagNode>> _levels = [[]];
 
@@ -25,7 +25,6 @@ internal sealed class BalancedLayout(int maxChildren, Func<List<DagNode>, Cancel
         }
     }
 
-    /// <summary>The root; <c>null</c> when a single leaf is the whole file (the caller decides what it becomes).</summary>
     public async ValueTask<DagNode?> FinishAsync(CancellationToken cancellationToken)
     {
         for (int level = 0; level < _levels.Count; level++)
@@ -54,6 +53,5 @@ internal sealed class BalancedLayout(int maxChildren, Func<List<DagNode>, Cancel
         throw new InvalidOperationException("The layout has no leaves.");
     }
 
-    /// <summary>The single leaf, when <see cref="FinishAsync"/> returned <c>null</c>.</summary>
     public DagNode SingleLeaf => _levels[0][0];
 }

@@ -15,7 +15,10 @@ internal sealed class FileBuilder(BlockWriter writer, ImporterOptions options)
 {
     public async Task<DagNode> ImportAsync(Stream source, uint? mode, UnixFSTime? mtime, CancellationToken cancellationToken)
     {
-        var layout = new BalancedLayout(options.MaxChildrenPerNode, (children, ct) => ReduceAsync(children, mode, mtime, ct));
+        Func<List<DagNode>, CancellationToken, ValueTask<DagNode>> reduce = (children, ct) => ReduceAsync(children, mode, mtime, ct);
+        IFileLayoutBuilder layout = options.Layout == FileLayout.Trickle
+            ? new TrickleLayout(options.MaxChildrenPerNode, TrickleLayout.DefaultLayerRepeat, reduce)
+            : new BalancedLayout(options.MaxChildrenPerNode, reduce);
         Channel<Task<DagNode>> pending = Channel.CreateBounded<Task<DagNode>>(new BoundedChannelOptions(options.EffectiveParallelism)
         {
             SingleReader = true,

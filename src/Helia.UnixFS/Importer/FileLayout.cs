@@ -6,6 +6,9 @@ public enum FileLayout
     /// <summary>Leaves in order, grouped by at most MaxChildrenPerNode per node, level by level.</summary>
     Balanced,
 
-    /// <summary>The trickle DAG (optimised for streaming): not implemented yet.</summary>
+    /// <summary>
+    /// The trickle DAG, optimised for reading from the start: leaves first, then ever deeper subtrees, four of each depth
+    /// (Kubo's <c>--trickle</c>, ipfs-unixfs-importer's <c>trickle()</c>).
+    /// </summary>
     Trickle,
 }

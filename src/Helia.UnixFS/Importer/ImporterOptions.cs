@@ -113,9 +113,9 @@ public sealed record ImporterOptions
         }
 
         ArgumentNullException.ThrowIfNull(Chunker);
-        if (Layout != FileLayout.Balanced)
+        if (!Enum.IsDefined(Layout))
         {
-            throw new NotSupportedException("Only the balanced layout is implemented.");
+            throw new ArgumentException($"Unknown layout {Layout}.");
         }
 
         _ = MultihashHashers.Get(HashFunction);

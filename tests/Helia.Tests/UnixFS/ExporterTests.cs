@@ -12,6 +12,8 @@ public class ExporterTests
     // Small chunks and fan-out make deep trees from small inputs.
     private static readonly ImporterOptions s_tiny = ImporterOptions.UnixFSV1_2025 with { Chunker = new FixedSizeChunker(100), MaxChildrenPerNode = 3 };
     private static readonly ImporterOptions s_tinyV0 = ImporterOptions.UnixFSV0_2015 with { Chunker = new FixedSizeChunker(100), MaxChildrenPerNode = 3 };
+    private static readonly ImporterOptions s_tinyTrickle = s_tiny with { Layout = FileLayout.Trickle };
+    private static readonly ImporterOptions s_tinyTrickleV0 = s_tinyV0 with { Layout = FileLayout.Trickle };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,9 +24,10 @@ public class ExporterTests
     [InlineData(100)]
     [InlineData(101)]
     [InlineData(2_345)]
+    [InlineData(20_001)]
     public async Task Cat_WholeFile_ReturnsTheImportedBytes(int size)
     {
-        foreach (ImporterOptions options in new[] { s_tiny, s_tinyV0, ImporterOptions.UnixFSV1_2025 })
+        foreach (ImporterOptions options in new[] { s_tiny, s_tinyV0, s_tinyTrickle, s_tinyTrickleV0, ImporterOptions.UnixFSV1_2025 })
         {
             (MemoryBlockstore store, Cid cid, byte[] bytes) = await ImportAsync(size, options);
 
@@ -35,13 +38,16 @@ public class ExporterTests
     [Fact]
     public async Task Cat_Ranges_ReturnTheRightSlices()
     {
-        (MemoryBlockstore store, Cid cid, byte[] bytes) = await ImportAsync(2_345, s_tinyV0);
-        var exporter = new UnixFSExporter(store, prefetch: 2);
-
-        foreach ((int offset, int length) in new[] { (0, 1), (99, 2), (100, 100), (150, 1000), (2_344, 10), (2_345, 5), (0, 0), (1_234, 999_999) })
+        foreach (ImporterOptions options in new[] { s_tinyV0, s_tinyTrickleV0 })
         {
-            byte[] expected = bytes.AsSpan(offset, Math.Min(length, bytes.Length - offset)).ToArray();
-            Assert.Equal(expected, await CatAsync(exporter, cid.ToString(), offset, length));
+            (MemoryBlockstore store, Cid cid, byte[] bytes) = await ImportAsync(2_345, options);
+            var exporter = new UnixFSExporter(store, prefetch: 2);
+
+            foreach ((int offset, int length) in new[] { (0, 1), (99, 2), (100, 100), (150, 1000), (2_344, 10), (2_345, 5), (0, 0), (1_234, 999_999) })
+            {
+                byte[] expected = bytes.AsSpan(offset, Math.Min(length, bytes.Length - offset)).ToArray();
+                Assert.Equal(expected, await CatAsync(exporter, cid.ToString(), offset, length));
+            }
         }
     }
 

@@ -49,6 +49,41 @@ public sealed class UnixFSInteropTests : IDisposable
     }
 
     [Theory]
+    [InlineData("helia", FileLayout.Trickle, 1024, 3, 400 * 1024 + 7)]
+    [InlineData("unixfs-v0-2015", FileLayout.Trickle, 1024, 4, 700 * 1024)]
+    [InlineData("unixfs-v0-2015", FileLayout.Trickle, 262_144, 174, 48 * 1_048_576)]
+    [InlineData("helia", FileLayout.Balanced, 1024, 3, 400 * 1024 + 7)]
+    public async Task AddFiles_LayoutOptions_SameCidsAsJsImporter(string profile, FileLayout layout, int chunk, int maxChildren, int largest)
+    {
+        SkipWithoutNode();
+        // Small chunks and few children per node build deep trees from small files, so every branch of the layout runs.
+        int[] sizes = [0, 1, chunk, chunk * maxChildren, (chunk * maxChildren) + 1, (chunk * maxChildren * 5) + 3, (chunk * maxChildren * 21) - 1, largest];
+        var files = new List<string>();
+        foreach (int size in sizes)
+        {
+            files.Add(await WriteInputAsync($"l-{size}.bin", size));
+        }
+
+        string[] flags = layout == FileLayout.Trickle ? ["--trickle"] : [];
+        string[] js = await JsUnixFS.RunAsync(["add", "--profile", profile, .. flags, "--chunk", $"{chunk}", "--max-children", $"{maxChildren}", .. files], Ct);
+
+        ImporterOptions options = ImporterOptions.FromProfile(profile) with
+        {
+            Layout = layout,
+            Chunker = new FixedSizeChunker(chunk),
+            MaxChildrenPerNode = maxChildren,
+            OnlyHash = true,
+        };
+        var importer = new UnixFSImporter(null, options);
+        for (int i = 0; i < files.Count; i++)
+        {
+            await using FileStream stream = File.OpenRead(files[i]);
+            DagNode node = await importer.ImportFileAsync(stream, cancellationToken: Ct);
+            Assert.True(js[i] == node.Cid.ToString(), $"{layout} {profile}, chunk {chunk}, {maxChildren} children, {sizes[i]} bytes (seed {_seed}): JS {js[i]}, C# {node.Cid}");
+        }
+    }
+
+    [Theory]
     [InlineData("helia")]
     [InlineData("unixfs-v0-2015")]
     public async Task Cat_CSharpImportReadByJs_AndJsImportReadByCSharp(string profile)
