@@ -8,8 +8,8 @@ using Helia.Cli.Http.Rpc;
 namespace Helia.Cli.Commands;
 
 /// <summary>
-/// `helia add [PATH...] [-r] [-w] [--hidden] [--cid-version N] [--raw-leaves] [--chunker size-N] [-Q] [-q] [--only-hash]
-/// [--pin=false]`: files, directories (with -r) or standard input, uploaded as Kubo's clients do (one multipart body,
+/// `helia add [PATH...] [-r] [-w] [--hidden] [--profile NAME] [--cid-version N] [--raw-leaves] [--chunker size-N] [--hash H]
+/// [--inline] [-Q] [-q] [--only-hash] [--pin=false]`: files, directories (with -r) or standard input, uploaded as Kubo's clients do (one multipart body,
 /// directories as application/x-directory parts, symlinks as application/symlink).
 /// </summary>
 internal static class AddCommand
@@ -26,8 +26,13 @@ internal static class AddCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Write only the hashes." };
         var quieter = new Option<bool>("--quieter", "-Q") { Description = "Write only the final hash." };
         var onlyHash = new Option<bool>("--only-hash", "-n") { Description = "Only chunk and hash, do not write to disk." };
+        var hash = new Option<string?>("--hash") { Description = "Hash function to use (implies CIDv1 unless --cid-version 0)." };
+        var profile = new Option<string?>("--profile") { Description = "Import profile: unixfs-v1-2025, unixfs-v0-2015 or helia (other flags override it)." };
+        var inline = new Option<bool>("--inline") { Description = "Inline small blocks into CIDs (identity hash)." };
+        var inlineLimit = new Option<int?>("--inline-limit") { Description = "Maximum block size to inline (default 32)." };
+        var trickle = new Option<bool>("--trickle", "-t") { Description = "Use the trickle DAG format (not supported yet)." };
         var pin = new Option<bool>("--pin") { Description = "Pin the added files.", DefaultValueFactory = _ => true };
-        var command = new Command("add", "Add a file or directory to helia.") { paths, recursive, wrap, hidden, cidVersion, rawLeaves, chunker, quiet, quieter, onlyHash, pin };
+        var command = new Command("add", "Add a file or directory to helia.") { paths, recursive, wrap, hidden, cidVersion, rawLeaves, chunker, hash, profile, inline, inlineLimit, trickle, quiet, quieter, onlyHash, pin };
         CliAction.Set(command, (parseResult, context) =>
         {
             // Check the paths before opening the repo, so a typo fails fast and says why.
@@ -57,7 +62,22 @@ internal static class AddCommand
                     new("only-hash", CliAction.Flag(parseResult.GetValue(onlyHash))),
                     new("pin", CliAction.Flag(parseResult.GetValue(pin))),
                     new("wrap-with-directory", CliAction.Flag(parseResult.GetValue(wrap))),
+                    new("inline", CliAction.Flag(parseResult.GetValue(inline))),
+                    new("trickle", CliAction.Flag(parseResult.GetValue(trickle))),
                 };
+                foreach ((string name, string? value) in new[] { ("chunker", parseResult.GetValue(chunker)), ("hash", parseResult.GetValue(hash)), ("profile", parseResult.GetValue(profile)) })
+                {
+                    if (value is not null)
+                    {
+                        flags.Add(new(name, value));
+                    }
+                }
+
+                if (parseResult.GetValue(inlineLimit) is int limit)
+                {
+                    flags.Add(new("inline-limit", limit.ToString(CultureInfo.InvariantCulture)));
+                }
+
                 if (parseResult.GetValue(cidVersion) is int version)
                 {
                     flags.Add(new("cid-version", version.ToString(CultureInfo.InvariantCulture)));
@@ -66,11 +86,6 @@ internal static class AddCommand
                 if (parseResult.GetValue(rawLeaves) is bool raw)
                 {
                     flags.Add(new("raw-leaves", CliAction.Flag(raw)));
-                }
-
-                if (parseResult.GetValue(chunker) is { } chunking)
-                {
-                    flags.Add(new("chunker", chunking));
                 }
 
                 using var content = new MultipartFormDataContent();

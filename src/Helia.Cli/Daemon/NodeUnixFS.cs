@@ -11,6 +11,9 @@ namespace Helia.Cli.Daemon;
 /// <summary>add, cat and ls over HeliaUnixFS (Kubo's defaults: CIDv0 and 256 KiB chunks unless cid-version=1).</summary>
 internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : IRpcUnixFS
 {
+    /// <summary>Kubo's cap on inline-limit: an identity CID longer than this is refused.</summary>
+    public const int MaxInlineLimit = 128;
+
     public async ValueTask<RpcAdded> AddFileAsync(Stream content, RpcAddOptions options, CancellationToken cancellationToken)
     {
         ImporterOptions importer = ToImporterOptions(options);
@@ -68,7 +71,43 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
 
     private static ImporterOptions ToImporterOptions(RpcAddOptions options)
     {
-        ImporterOptions result = options.CidVersion == 1 ? ImporterOptions.UnixFSV1_2025 : ImporterOptions.UnixFSV0_2015;
+        if (options.Trickle)
+        {
+            throw new RpcException("the trickle layout is not supported yet");
+        }
+
+        ImporterOptions result;
+        if (options.Profile is { } profile)
+        {
+            try
+            {
+                result = ImporterOptions.FromProfile(profile);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new RpcException(ex.Message, RpcErrorCode.Client);
+            }
+
+            if (options.CidVersion is int version)
+            {
+                result = result with { CidVersion = version, RawLeaves = version == 1 || result.RawLeaves };
+            }
+        }
+        else
+        {
+            result = options.CidVersion == 1 ? ImporterOptions.UnixFSV1_2025 : ImporterOptions.UnixFSV0_2015;
+        }
+
+        if (options.Inline || options.InlineLimit is not null)
+        {
+            int limit = options.InlineLimit ?? ImporterOptions.DefaultInlineLimit;
+            if (limit is < 0 or > MaxInlineLimit)
+            {
+                throw new RpcException($"inline-limit must be between 0 and {MaxInlineLimit}", RpcErrorCode.Client);
+            }
+
+            result = result with { InlineLimit = options.Inline ? limit : 0 };
+        }
         if (options.RawLeaves is bool rawLeaves)
         {
             result = result with { RawLeaves = rawLeaves };
@@ -94,6 +133,16 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
             result = result with { HashFunction = code, CidVersion = 1 };
         }
 
-        return result with { OnlyHash = options.OnlyHash };
+        result = result with { OnlyHash = options.OnlyHash };
+        try
+        {
+            result.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RpcException(ex.Message, RpcErrorCode.Client);
+        }
+
+        return result;
     }
 }

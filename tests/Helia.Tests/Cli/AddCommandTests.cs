@@ -119,4 +119,66 @@ public sealed class AddCommandTests : IDisposable
         Assert.Contains("use the '-r' flag", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("unixfs-v1-2025")]
+    [InlineData("unixfs-v0-2015")]
+    [InlineData("helia")]
+    public async Task AddProfile_SameCidAsTheImporterWithThatProfile(string profile)
+    {
+        await RunOkAsync("init", "--profile", "test");
+        byte[] bytes = RandomBytes(2_500_000);
+        string file = _dir.Combine("big.bin");
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        Cid expected = await new HeliaUnixFS(new MemoryBlockstore(), ImporterOptions.FromProfile(profile)).AddBytesAsync(bytes, cancellationToken: Ct);
+
+        string added = await RunOkAsync("add", "-Q", "--profile", profile, file);
+
+        Assert.Equal($"{expected}\n", added);
+    }
+
+    [Fact]
+    public async Task AddInline_TinyFile_GetsAnIdentityCid()
+    {
+        await RunOkAsync("init", "--profile", "test");
+        string file = _dir.Combine("hi.txt");
+        await File.WriteAllTextAsync(file, "hi", Ct);
+
+        string added = (await RunOkAsync("add", "-Q", "--cid-version", "1", "--inline", file)).Trim();
+
+        Cid cid = Cid.Parse(added);
+        Assert.Equal(Multicodec.Identity, cid.Hash.Algorithm);
+        Assert.Equal("hi", await RunOkAsync("cat", added));
+    }
+
+    [Theory]
+    [InlineData("--profile", "sideways")]
+    [InlineData("--trickle")]
+    [InlineData("--chunker", "rabin-1-2-3")]
+    [InlineData("--inline", "--inline-limit", "100000")]
+    public async Task Add_UnsupportedOrBadOptions_CleanError(params string[] options)
+    {
+        await RunOkAsync("init", "--profile", "test");
+        string file = _dir.Combine("hi.txt");
+        await File.WriteAllTextAsync(file, "hi", Ct);
+
+        (int exit, _, string error) = await CliRunner.RunAsync(["add", .. options, file, "--repo", _repo]);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("Error: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PinAdd_PathInsideDirectory_PinsTheResolvedCid()
+    {
+        string tree = await MakeTreeAsync();
+        string[] lines = (await RunOkAsync("add", "-r", "--pin=false", tree)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string root = lines[^1].Split(' ')[1];
+        string sub = lines.Single(l => l.EndsWith(" tree/sub", StringComparison.Ordinal)).Split(' ')[1];
+
+        string pinned = await RunOkAsync("pin", "add", $"/ipfs/{root}/sub");
+
+        Assert.Equal($"pinned {sub} recursively\n", pinned);
+    }
 }

@@ -16,7 +16,7 @@ public static partial class KuboRpcEndpoints
 
         map("pin/add", async request =>
         {
-            Cid[] cids = [.. request.RequireArguments("ipfs-path").Select(RpcRequest.ParseCidPath)];
+            Cid[] cids = await ResolvePathsAsync(backend.UnixFS, request.RequireArguments("ipfs-path"), request.Aborted);
             bool recursive = request.GetFlag("recursive", defaultValue: true);
             foreach (Cid cid in cids)
             {
@@ -28,7 +28,7 @@ public static partial class KuboRpcEndpoints
 
         map("pin/rm", async request =>
         {
-            Cid[] cids = [.. request.RequireArguments("ipfs-path").Select(RpcRequest.ParseCidPath)];
+            Cid[] cids = await ResolvePathsAsync(backend.UnixFS, request.RequireArguments("ipfs-path"), request.Aborted);
             bool recursive = request.GetFlag("recursive", defaultValue: true);
             foreach (Cid cid in cids)
             {
@@ -62,6 +62,18 @@ public static partial class KuboRpcEndpoints
 
             await RpcResponses.WriteJsonAsync(request.Context, new { Keys = keys });
         });
+    }
+
+    /// <summary>CIDs from CID or CID/path arguments (paths resolved through UnixFS directories when the node has UnixFS).</summary>
+    private static async Task<Cid[]> ResolvePathsAsync(IRpcUnixFS? unixfs, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var cids = new Cid[paths.Count];
+        for (int i = 0; i < cids.Length; i++)
+        {
+            cids[i] = unixfs is null ? RpcRequest.ParseCidPath(paths[i]) : await ResolvePathAsync(unixfs, paths[i], cancellationToken);
+        }
+
+        return cids;
     }
 
     private static async IAsyncEnumerable<RpcPin> LookUpPinsAsync(IRpcPins pins, Cid[] cids, string type, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -38,6 +38,10 @@ public static partial class KuboRpcEndpoints
                 Chunker = request.GetString("chunker"),
                 Hash = request.GetString("hash"),
                 OnlyHash = request.GetFlag("only-hash"),
+                Profile = request.GetString("profile"),
+                Inline = request.GetFlag("inline"),
+                InlineLimit = (int?)request.GetInt64("inline-limit"),
+                Trickle = request.GetFlag("trickle"),
             };
             bool pin = request.GetFlag("pin", defaultValue: true) && !options.OnlyHash;
             bool wrap = request.GetFlag("wrap-with-directory");
@@ -78,12 +82,7 @@ public static partial class KuboRpcEndpoints
         map("ls", async request =>
         {
             IReadOnlyList<string> paths = request.RequireArguments("ipfs-path");
-            var cids = new Cid[paths.Count];
-            for (int i = 0; i < cids.Length; i++)
-            {
-                cids[i] = await ResolvePathAsync(unixfs, paths[i], request.Aborted);
-            }
-
+            Cid[] cids = await ResolvePathsAsync(unixfs, paths, request.Aborted);
             if (request.GetFlag("stream"))
             {
                 await RpcResponses.WriteNdjsonAsync(request.Context, LsStreamAsync(unixfs, paths, cids, request.Aborted));
