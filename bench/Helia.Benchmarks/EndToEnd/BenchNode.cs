@@ -16,7 +16,7 @@ namespace Helia.Benchmarks.EndToEnd;
 /// <summary>
 /// One node of the transfer benchmark, run as a child process, speaking the same JSON lines as interop/js/bench/js-node.mjs:
 /// `import --size BYTES [--seed N]` imports with only hash and prints the time; `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
-/// its standard input closes; `fetch --addr MULTIADDR --cid CID [--small CID,…]` fetches them and prints the timings.
+/// its standard input closes, then prints its peak RSS; `fetch --addr MULTIADDR --cid CID [--small CID,…]` fetches them and prints the timings.
 /// </summary>
 internal static class BenchNode
 {
@@ -118,6 +118,8 @@ internal static class BenchNode
             small,
         });
         await Console.In.ReadToEndAsync();
+        using var self = Process.GetCurrentProcess();
+        Print(new { peakRssBytes = self.PeakWorkingSet64 });
         return 0;
     }
 

@@ -36,6 +36,13 @@ internal sealed class ChildNode : IAsyncDisposable
         throw new InvalidOperationException($"The benchmark node (pid {_process.Id}) exited with no result.");
     }
 
+    /// <summary>Closes the node's standard input and waits for the JSON line it prints as it stops (its final figures).</summary>
+    public async Task<JsonElement> StopAsync(TimeSpan timeout)
+    {
+        _process.StandardInput.Close();
+        return await ReadResultAsync(timeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _process.StandardInput.Close();

@@ -69,6 +69,7 @@ internal static class SideBySide
             results.Add(Figure.Rate($"transfer {mib} MiB between two processes (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
             results.Add(Figure.Time($"transfer {mib} MiB: time to first byte (ms)", samples["ours first"], samples["js first"], JsHelia));
             results.Add(Figure.Time($"transfer {mib} MiB: fetcher peak RSS (MB)", samples["ours rss"], samples["js rss"], JsHelia));
+            results.Add(Figure.Time($"transfer {mib} MiB: server peak RSS (MB)", samples["ours server rss"], samples["js server rss"], JsHelia));
         }
 
         if (transferMiB.Length > 0)
@@ -114,6 +115,8 @@ internal static class SideBySide
             throw new InvalidOperationException($"The fetcher got {fetched.GetProperty("bytes").GetInt64()} bytes, not {size}.");
         }
 
+        JsonElement stopped = await server.StopAsync(s_timeout);
+        samples.Add($"{side} server rss", stopped.GetProperty("peakRssBytes").GetDouble() / 1e6);
         samples.Add($"{side} import", served.GetProperty("importMs").GetDouble());
         samples.Add($"{side} ms", fetched.GetProperty("ms").GetDouble());
         samples.Add($"{side} first", fetched.GetProperty("firstByteMs").GetDouble());

@@ -21,7 +21,7 @@ namespace Helia.Benchmarks.Micro;
 internal static class MicroRun
 {
     private static readonly Type[] s_benchmarks =
-        [typeof(VarintBenchmarks), typeof(CidBenchmarks), typeof(MultihashBenchmarks), typeof(DagPbBenchmarks), typeof(TransportBenchmarks), typeof(BitswapBenchmarks)];
+        [typeof(VarintBenchmarks), typeof(CidBenchmarks), typeof(MultihashBenchmarks), typeof(DagPbBenchmarks), typeof(TransportBenchmarks), typeof(BitswapBenchmarks), typeof(InputBenchmarks)];
 
     /// <summary>Runs the benchmarks that <paramref name="args"/> select (BenchmarkDotNet's own options; all of them by default).</summary>
     public static List<Figure> Run(string[] args, string artifacts, MachineLimits? limits)

@@ -86,3 +86,19 @@ public class MultihashBenchmarks
     [Throughput(Size, LimitReference.Sha256)]
     public Multihash Sha256() => Multihash.Compute(Multicodec.Sha2_256, _chunk);
 }
+
+/// <summary>The end-to-end import's input generator: it must not be what bounds the import figures.</summary>
+[MemoryDiagnoser]
+public class InputBenchmarks
+{
+    private const int Size = 1024 * 1024;
+    private readonly byte[] _buffer = new byte[Size];
+
+    [Benchmark(Description = "xorshift32 input generator, 1 MiB reads")]
+    [Throughput(Size)]
+    public int Generate()
+    {
+        using var stream = new XorShift32(1, Size);
+        return stream.Read(_buffer);
+    }
+}

@@ -1,7 +1,8 @@
 // A JS Helia node for the side-by-side benchmarks (bench/Helia.Benchmarks runs it). Loopback only, no bootstrap,
 // no delegated routing, no gateways: TCP + Noise + Yamux + identify + ping + Bitswap, as in ../../shared/INTEROP-NOTES.md.
 //
-//   node js-node.mjs serve --size BYTES [--seed N] [--small N]   import a file (and N small raw blocks), print JSON, serve until stdin closes
+//   node js-node.mjs serve --size BYTES [--seed N] [--small N]   import a file (and N small raw blocks), print JSON, serve until stdin
+//                                                                closes, then print its peak RSS as JSON
 //   node js-node.mjs fetch --addr MULTIADDR --cid CID [--small CID,CID…]   fetch the file (and small blocks) and print timings as JSON
 //   node js-node.mjs import --size BYTES [--seed N]              import without storing (only hash), print timings as JSON
 //   node js-node.mjs mdns --service TAG [--wait]                 a libp2p host with mDNS (loopback-only network namespace only!):
@@ -82,6 +83,7 @@ if (mode === 'import') {
   print({ multiaddr: helia.libp2p.getMultiaddrs()[0].toString(), cid: cid.toString(), importMs, small })
   process.stdin.resume()
   await new Promise(resolve => process.stdin.on('end', resolve))
+  print({ peakRssBytes: process.resourceUsage().maxRSS * 1024 })
   await helia.stop()
 } else if (mode === 'fetch') {
   const helia = await createNode()

@@ -26,6 +26,38 @@ public class ImporterVectorTests
         Assert.Equal([0x21, 0x20, 0x04, 0x00], XorShift32.Generate(1, 4));
     }
 
+    [Fact]
+    public void XorShift32_ReadInOddPieces_GivesTheSameBytesAsTheReadmeFormula()
+    {
+        // The README's generator written out byte by byte: each new state as 4 little-endian bytes, the last word cut short.
+        const int Length = 4099;
+        byte[] expected = new byte[Length];
+        uint x = 7;
+        for (int i = 0; i < Length; i++)
+        {
+            if (i % 4 == 0)
+            {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+            }
+
+            expected[i] = (byte)(x >> (8 * (i % 4)));
+        }
+
+        using var stream = new XorShift32(7, Length);
+        byte[] actual = new byte[Length + 10];
+        int offset = 0;
+        for (int piece = 1; offset < Length; piece += 2)
+        {
+            offset += stream.Read(actual, offset, Math.Min(piece, actual.Length - offset));
+        }
+
+        Assert.Equal(Length, offset);
+        Assert.Equal(0, stream.Read(actual, offset, 10));
+        Assert.Equal(expected, actual[..Length]);
+    }
+
     [Theory]
     [MemberData(nameof(FileVectors))]
     public async Task ImportFile_Vector_MatchesJsHelia(string key)
