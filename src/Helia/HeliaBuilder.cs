@@ -3,6 +3,7 @@ using Helia.Core.Blocks;
 using Helia.Core.Datastore;
 using Helia.Core.Ipld;
 using Helia.Core.Pins;
+using Helia.Core.Repo;
 using Helia.Libp2p.Crypto;
 using Helia.Libp2p.Host;
 using Microsoft.Extensions.Logging;
@@ -16,11 +17,8 @@ namespace Helia;
 /// </summary>
 public sealed class HeliaBuilder
 {
-    private const string BlocksFolder = "blocks";
-    private const string KeyFileName = "identity.key";
-    private const string DatastoreFileName = "datastore.sqlite";
-
     private string? _repositoryPath;
+    private Repo? _repo;
     private IBlockstore? _blockstore;
     private IDatastore? _datastore;
     private PrivateKey? _privateKey;
@@ -30,12 +28,23 @@ public sealed class HeliaBuilder
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
 
     /// <summary>
-    /// Keeps blocks (Kubo's flatfs layout), the identity key and the datastore (pins; a SQLite file) in
-    /// <paramref name="path"/>, creating them if needed.
+    /// Keeps the node in the repo folder <paramref name="path"/> (<see cref="Repo"/>: blocks in Kubo's flatfs layout,
+    /// the SQLite datastore with the pins, the identity key in config), creating the repo with a new Ed25519 identity
+    /// if the folder has none. The node holds the repo's lock until it is disposed.
     /// </summary>
     public HeliaBuilder UseRepository(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         _repositoryPath = path;
+        _repo = null;
+        return this;
+    }
+
+    /// <summary>Keeps the node in an open <paramref name="repo"/>; the builder and then the node own it (and dispose it).</summary>
+    public HeliaBuilder UseRepository(Repo repo)
+    {
+        _repo = repo ?? throw new ArgumentNullException(nameof(repo));
+        _repositoryPath = null;
         return this;
     }
 
@@ -108,14 +117,19 @@ public sealed class HeliaBuilder
             throw new InvalidOperationException("Bitswap needs the network: call UseLibp2p too.");
         }
 
-        PrivateKey privateKey = _privateKey ?? await LoadOrCreateKeyAsync(cancellationToken);
         var owned = new List<IAsyncDisposable>();
+        PrivateKey? privateKey = _privateKey;
         try
         {
-            IDatastore datastore = await OpenDatastoreAsync(owned, cancellationToken);
-            IBlockstore store = _blockstore ?? (_repositoryPath is null
-                ? new MemoryBlockstore()
-                : new FlatFsBlockstore(Path.Combine(_repositoryPath, BlocksFolder), logger: _loggerFactory.CreateLogger<FlatFsBlockstore>()));
+            Repo? repo = _repo ?? (_repositoryPath is null ? null : await OpenOrInitRepositoryAsync(_repositoryPath, cancellationToken));
+            if (repo is not null)
+            {
+                owned.Add(repo);   // first in, last disposed: the host and Bitswap stop before the stores close
+            }
+
+            privateKey ??= repo is null ? Ed25519PrivateKey.Generate() : repo.LoadPrivateKey();
+            IDatastore datastore = _datastore ?? (IDatastore?)repo?.Datastore ?? new MemoryDatastore();
+            IBlockstore store = _blockstore ?? (IBlockstore?)repo?.Blocks ?? new MemoryBlockstore();
 
             // Everything that writes blocks (imports, Bitswap, pins fetching) goes through the GC wrapper, so a
             // collection never deletes a block put while it runs.
@@ -150,46 +164,22 @@ public sealed class HeliaBuilder
 
             if (_privateKey is null)
             {
-                privateKey.Dispose();
+                privateKey?.Dispose();
             }
 
             throw;
         }
     }
 
-    private async Task<IDatastore> OpenDatastoreAsync(List<IAsyncDisposable> owned, CancellationToken cancellationToken)
+    private async Task<Repo> OpenOrInitRepositoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (_datastore is not null)
+        var options = new RepoOptions { LoggerFactory = _loggerFactory };
+        if (Repo.Exists(path))
         {
-            return _datastore;
+            return await Repo.OpenAsync(path, options, cancellationToken);
         }
 
-        if (_repositoryPath is null)
-        {
-            return new MemoryDatastore();
-        }
-
-        SqliteDatastore datastore = await SqliteDatastore.OpenAsync(Path.Combine(_repositoryPath, DatastoreFileName), cancellationToken: cancellationToken);
-        owned.Add(datastore);
-        return datastore;
-    }
-
-    private async Task<PrivateKey> LoadOrCreateKeyAsync(CancellationToken cancellationToken)
-    {
-        if (_repositoryPath is null)
-        {
-            return Ed25519PrivateKey.Generate();
-        }
-
-        string keyFile = Path.Combine(_repositoryPath, KeyFileName);
-        if (File.Exists(keyFile))
-        {
-            return await KeyFile.LoadAsync(keyFile, cancellationToken);
-        }
-
-        Directory.CreateDirectory(_repositoryPath);
-        PrivateKey key = Ed25519PrivateKey.Generate();
-        await KeyFile.SaveAsync(keyFile, key, cancellationToken);
-        return key;
+        using PrivateKey key = Ed25519PrivateKey.Generate();
+        return await Repo.InitAsync(path, new RepoConfig { Identity = key.ToRepoIdentity() }, options, cancellationToken);
     }
 }
