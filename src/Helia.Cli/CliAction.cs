@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Helia.Cli.Http.Rpc;
-using Helia.Cli.Repo;
 
 namespace Helia.Cli;
 

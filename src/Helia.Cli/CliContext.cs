@@ -1,4 +1,3 @@
-using Helia.Cli.Repo;
 
 namespace Helia.Cli;
 

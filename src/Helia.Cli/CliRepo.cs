@@ -1,17 +1,16 @@
+using Helia.Core.Repo;
 using Helia.Multiformats;
 
-namespace Helia.Cli.Repo;
+namespace Helia.Cli;
 
 /// <summary>
-/// The repo folder as the CLI sees it (Kubo's IPFS_PATH): identity.key and blocks/ (the node's layout), config.json
-/// (swarm and API addresses), repo.lock while a daemon runs, and api (the live daemon's RPC address).
+/// The repo folder as the CLI sees it (Kubo's IPFS_PATH): --repo, else $HELIA_PATH, else ~/.helia. The repo itself
+/// (config, version, blocks/, datastore/, repo.lock) is Helia.Core's <see cref="Repo"/>; the CLI adds only the
+/// <c>api</c> file, which a running daemon writes with its RPC address (Kubo's per-daemon file).
 /// </summary>
 internal sealed class CliRepo
 {
-    public const string KeyFileName = "identity.key";   // HeliaBuilder's name for the identity key
     public const string ApiFileName = "api";
-    public const string LockFileName = "repo.lock";
-    public const string ConfigFileName = "config.json";
 
     public CliRepo(string path)
     {
@@ -20,26 +19,29 @@ internal sealed class CliRepo
 
     public string Path { get; }
 
-    public bool IsInitialized => File.Exists(System.IO.Path.Combine(Path, KeyFileName));
+    public bool IsInitialized => Repo.Exists(Path);
 
     public string ApiFile => System.IO.Path.Combine(Path, ApiFileName);
 
-    public static CliRepo Resolve(DirectoryInfo? option)
-    {
-        if (option is not null)
-        {
-            return new CliRepo(option.FullName);
-        }
-
-        string? env = Environment.GetEnvironmentVariable("HELIA_PATH");
-        return new CliRepo(string.IsNullOrEmpty(env)
-            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".helia")
-            : env);
-    }
+    public static CliRepo Resolve(DirectoryInfo? option) => new(option?.FullName ?? Repo.DefaultPath);
 
     public void EnsureInitialized()
     {
         if (!IsInitialized)
+        {
+            throw new CliException($"no helia repo found in {Path}.\nplease run: 'helia init'");
+        }
+    }
+
+    /// <summary>Opens the repo (taking its lock until the repo, or the node that owns it, is disposed).</summary>
+    public async Task<Repo> OpenAsync(CancellationToken cancellationToken)
+    {
+        EnsureInitialized();
+        try
+        {
+            return await Repo.OpenAsync(Path, cancellationToken);
+        }
+        catch (RepoNotFoundException)
         {
             throw new CliException($"no helia repo found in {Path}.\nplease run: 'helia init'");
         }
@@ -60,19 +62,6 @@ internal sealed class CliRepo
         catch (UnauthorizedAccessException)
         {
             return null;
-        }
-    }
-
-    /// <summary>Takes the repo lock (held by a daemon or an offline command for its lifetime).</summary>
-    public FileStream Lock()
-    {
-        try
-        {
-            return new FileStream(System.IO.Path.Combine(Path, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException)
-        {
-            throw new CliException($"cannot acquire lock: the repo {Path} is in use by another process (is a daemon running?)");
         }
     }
 }

@@ -1,6 +1,5 @@
 using Helia.Cli.Daemon;
 using Helia.Cli.Http.Rpc;
-using Helia.Cli.Repo;
 using Helia.Multiformats;
 
 namespace Helia.Cli;
@@ -14,15 +13,13 @@ internal sealed class CliSession : IAsyncDisposable
 {
     private readonly HeliaNode? _offlineNode;
     private readonly RpcServer? _offlineServer;
-    private readonly FileStream? _lock;
 
-    private CliSession(RpcClient client, bool online, HeliaNode? offlineNode, RpcServer? offlineServer, FileStream? repoLock)
+    private CliSession(RpcClient client, bool online, HeliaNode? offlineNode, RpcServer? offlineServer)
     {
         Client = client;
         IsOnline = online;
         _offlineNode = offlineNode;
         _offlineServer = offlineServer;
-        _lock = repoLock;
     }
 
     public RpcClient Client { get; }
@@ -34,7 +31,7 @@ internal sealed class CliSession : IAsyncDisposable
         repo.EnsureInitialized();
         if (repo.ReadApiAddress() is { } api && await RpcClient.IsAliveAsync(api, cancellationToken))
         {
-            return new CliSession(new RpcClient(RpcClient.ToUri(api)), online: true, null, null, null);
+            return new CliSession(new RpcClient(RpcClient.ToUri(api)), online: true, null, null);
         }
 
         if (requiresDaemon)
@@ -42,22 +39,16 @@ internal sealed class CliSession : IAsyncDisposable
             throw new CliException("this action must be run in online mode, try running 'helia daemon' first");
         }
 
-        FileStream repoLock = repo.Lock();
-        HeliaNode? node = null;
+        // The node owns the repo (and its lock) from here: disposing the node releases it.
+        HeliaNode node = await new HeliaBuilder().UseRepository(await repo.OpenAsync(cancellationToken)).BuildAsync(cancellationToken);
         try
         {
-            node = await new HeliaBuilder().UseRepository(repo.Path).BuildAsync(cancellationToken);
             RpcServer server = await RpcServer.StartAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), NodeRpcBackend.Create(node, repo.Path, shutdown: null), cancellationToken);
-            return new CliSession(new RpcClient(server.BaseUri), online: false, node, server, repoLock);
+            return new CliSession(new RpcClient(server.BaseUri), online: false, node, server);
         }
         catch
         {
-            if (node is not null)
-            {
-                await node.DisposeAsync();
-            }
-
-            await repoLock.DisposeAsync();
+            await node.DisposeAsync();
             throw;
         }
     }
@@ -73,11 +64,6 @@ internal sealed class CliSession : IAsyncDisposable
         if (_offlineNode is not null)
         {
             await _offlineNode.DisposeAsync();
-        }
-
-        if (_lock is not null)
-        {
-            await _lock.DisposeAsync();
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Helia.Cli.Daemon;
 using Helia.Cli.Http.Rpc;
-using Helia.Cli.Repo;
+using Helia.Core.Repo;
 using Helia.Libp2p.Host;
 using Helia.Multiformats;
 
@@ -22,17 +22,17 @@ internal static class DaemonCommand
         CliAction.Set(command, async (parseResult, context) =>
         {
             CliRepo repo = context.Repo;
-            repo.EnsureInitialized();
-            CliConfig config = await CliConfig.LoadAsync(repo, context.CancellationToken);
-            string[] listenTexts = parseResult.GetValue(listen) is { Length: > 0 } given ? given : [.. config.Swarm];
+            // The node owns the repo (and its lock) once built; this using covers a failure before that (dispose is idempotent).
+            await using Repo opened = await repo.OpenAsync(context.CancellationToken);
+            RepoConfig config = opened.Config;
+            string[] listenTexts = parseResult.GetValue(listen) is { Length: > 0 } given ? given : [.. config.Addresses.Swarm];
             Multiaddr[] listenAddresses = [.. listenTexts.Select(ParseAddress)];
-            Multiaddr apiAddress = ParseAddress(parseResult.GetValue(api) ?? config.Api);
+            Multiaddr apiAddress = ParseAddress(parseResult.GetValue(api) ?? config.Addresses.Api);
 
-            await using FileStream repoLock = repo.Lock();
             var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await using HeliaNode node = await new HeliaBuilder()
-                .UseRepository(repo.Path)
-                .UseLibp2p(new Libp2pHostOptions { ListenAddresses = listenAddresses, EnableMdns = config.Mdns && !parseResult.GetValue(noMdns) })
+                .UseRepository(opened)
+                .UseLibp2p(new Libp2pHostOptions { ListenAddresses = listenAddresses, EnableMdns = config.Discovery.Mdns.Enabled && !parseResult.GetValue(noMdns) })
                 .UseBitswap()
                 .BuildAsync(context.CancellationToken);
             await using RpcServer server = await RpcServer.StartAsync(apiAddress, NodeRpcBackend.Create(node, repo.Path, () => stopping.TrySetResult()), context.CancellationToken);

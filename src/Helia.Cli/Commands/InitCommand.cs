@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
-using Helia.Cli.Repo;
+using Helia.Core.Repo;
 using Helia.Libp2p.Crypto;
-using Helia.Multiformats;
 
 namespace Helia.Cli.Commands;
 
@@ -22,21 +20,21 @@ internal static class InitCommand
                 throw new CliException($"helia repo already exists in {repo.Path}");
             }
 
-            Directory.CreateDirectory(repo.Path);
             await context.Output.WriteAsync("generating ED25519 keypair...");
             using PrivateKey key = Ed25519PrivateKey.Generate();
-            await KeyFile.SaveAsync(Path.Combine(repo.Path, CliRepo.KeyFileName), key, context.CancellationToken);
             await context.Output.WriteLineAsync("done");
             bool test = parseResult.GetValue(profile) == "test";
-            var config = new CliConfig
+            var config = new RepoConfig
             {
-                Swarm = test ? ["/ip4/127.0.0.1/tcp/0"] : ["/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"],
-                Api = test ? "/ip4/127.0.0.1/tcp/0" : "/ip4/127.0.0.1/tcp/5001",
-                Mdns = !test,
+                Identity = key.ToRepoIdentity(),
+                Addresses = test ? new RepoAddresses { Swarm = ["/ip4/127.0.0.1/tcp/0"], Api = "/ip4/127.0.0.1/tcp/0" } : new RepoAddresses(),
+                Discovery = new RepoDiscovery { Mdns = new RepoMdns { Enabled = !test } },
             };
-            await File.WriteAllTextAsync(Path.Combine(repo.Path, CliRepo.ConfigFileName), JsonSerializer.Serialize(config, CliConfig.JsonOptions), context.CancellationToken);
-            PeerId id = PeerId.FromMultihash(key.PublicKey.ToPeerIdMultihash());
-            await context.Output.WriteLineAsync($"peer identity: {id}");
+            await using (Repo created = await Repo.InitAsync(repo.Path, config, cancellationToken: context.CancellationToken))
+            {
+                await context.Output.WriteLineAsync($"peer identity: {created.Config.Identity.PeerId}");
+            }
+
             await context.Output.WriteLineAsync($"initialized helia repo at {repo.Path}");
             return 0;
         });

@@ -22,7 +22,7 @@ public sealed class NodeCommandsTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"peer identity: 12D3KooW\w+", output);
-        Assert.True(File.Exists(Path.Combine(_repo, "identity.key")));
+        Assert.True(File.Exists(Path.Combine(_repo, "config")));
         Assert.Equal(1, again);
         Assert.Contains("already exists", error, StringComparison.Ordinal);
     }
