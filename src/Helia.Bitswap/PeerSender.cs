@@ -84,25 +84,27 @@ internal sealed partial class PeerSender : IAsyncDisposable
                 batch.Add(item);
             }
 
+            // A peer may close our stream whenever it likes (JS Helia resets an inbound Bitswap stream after 10 s
+            // without a message), and we only learn it when a write fails: then the batch goes again, once, on a new
+            // stream. Bitswap messages are idempotent, so one that partly arrived before the failure does no harm.
             Exception? error = null;
-            try
+            for (int attempt = 0; attempt < 2; attempt++)
             {
-                await WriteBatchAsync(batch, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                error = ex;
-                Log.SendFailed(_logger, _peer, ex);
-                IStream? broken = _stream;
-                _stream = null;
-                if (broken is not null)
+                try
                 {
-                    broken.Reset();
-                    await broken.DisposeAsync();
+                    await WriteBatchAsync(batch, cancellationToken);
+                    error = null;
+                    break;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    error = ex;
+                    Log.SendFailed(_logger, _peer, attempt, ex);
+                    await DropStreamAsync();
                 }
             }
 
@@ -110,6 +112,17 @@ internal sealed partial class PeerSender : IAsyncDisposable
             {
                 item.OnFlushed?.Invoke(error);
             }
+        }
+    }
+
+    private async ValueTask DropStreamAsync()
+    {
+        IStream? broken = _stream;
+        _stream = null;
+        if (broken is not null)
+        {
+            broken.Reset();
+            await broken.DisposeAsync();
         }
     }
 
@@ -158,8 +171,8 @@ internal sealed partial class PeerSender : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Sending to {Peer} failed")]
-        public static partial void SendFailed(ILogger logger, PeerId peer, Exception exception);
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Sending to {Peer} failed (attempt {Attempt})")]
+        public static partial void SendFailed(ILogger logger, PeerId peer, int attempt, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped wants for {Peer}: its sender is closed")]
         public static partial void Dropped(ILogger logger, PeerId peer);
