@@ -101,6 +101,13 @@ internal sealed class NodePeer : IAsyncDisposable
         return peer;
     }
 
+    /// <summary>Writes one line to the script's stdin.</summary>
+    public async Task WriteLineAsync(string line, CancellationToken cancellationToken)
+    {
+        await _process.StandardInput.WriteLineAsync(line.AsMemory(), cancellationToken);
+        await _process.StandardInput.FlushAsync(cancellationToken);
+    }
+
     /// <summary>The next stdout line parsed as JSON; fails with the script's stderr when it exits first.</summary>
     public async Task<JsonElement> ReadJsonAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
