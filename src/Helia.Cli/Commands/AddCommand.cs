@@ -9,7 +9,7 @@ namespace Helia.Cli.Commands;
 
 /// <summary>
 /// `helia add [PATH...] [-r] [-w] [--hidden] [--profile NAME] [--cid-version N] [--raw-leaves] [--chunker size-N] [--hash H]
-/// [--inline] [-Q] [-q] [--only-hash] [--pin=false]`: files, directories (with -r) or standard input, uploaded as Kubo's clients do (one multipart body,
+/// [--trickle] [--inline] [-Q] [-q] [--only-hash] [--pin=false]`: files, directories (with -r) or standard input, uploaded as Kubo's clients do (one multipart body,
 /// directories as application/x-directory parts, symlinks as application/symlink).
 /// </summary>
 internal static class AddCommand
@@ -30,7 +30,7 @@ internal static class AddCommand
         var profile = new Option<string?>("--profile") { Description = "Import profile: unixfs-v1-2025, unixfs-v0-2015 or helia (other flags override it)." };
         var inline = new Option<bool>("--inline") { Description = "Inline small blocks into CIDs (identity hash)." };
         var inlineLimit = new Option<int?>("--inline-limit") { Description = "Maximum block size to inline (default 32)." };
-        var trickle = new Option<bool>("--trickle", "-t") { Description = "Use the trickle DAG format (not supported yet)." };
+        var trickle = new Option<bool>("--trickle", "-t") { Description = "Use the trickle DAG format." };
         var pin = new Option<bool>("--pin") { Description = "Pin the added files.", DefaultValueFactory = _ => true };
         var command = new Command("add", "Add a file or directory to helia.") { paths, recursive, wrap, hidden, cidVersion, rawLeaves, chunker, hash, profile, inline, inlineLimit, trickle, quiet, quieter, onlyHash, pin };
         CliAction.Set(command, (parseResult, context) =>

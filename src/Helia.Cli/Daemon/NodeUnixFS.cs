@@ -71,11 +71,6 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
 
     private static ImporterOptions ToImporterOptions(RpcAddOptions options)
     {
-        if (options.Trickle)
-        {
-            throw new RpcException("the trickle layout is not supported yet");
-        }
-
         ImporterOptions result;
         if (options.Profile is { } profile)
         {
@@ -133,7 +128,7 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
             result = result with { HashFunction = code, CidVersion = 1 };
         }
 
-        result = result with { OnlyHash = options.OnlyHash };
+        result = result with { OnlyHash = options.OnlyHash, Layout = options.Trickle ? FileLayout.Trickle : result.Layout };
         try
         {
             result.Validate();

@@ -138,6 +138,23 @@ public sealed class AddCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AddTrickle_SameCidAsTheTrickleImporter()
+    {
+        await RunOkAsync("init", "--profile", "test");
+        byte[] bytes = RandomBytes(300_000);   // 293 chunks of 1 KiB: more than 174 leaves, so trickle and balanced differ
+        string file = _dir.Combine("big.bin");
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        ImporterOptions small = ImporterOptions.UnixFSV0_2015 with { Chunker = new FixedSizeChunker(1024) };
+        Cid expected = await new HeliaUnixFS(new MemoryBlockstore(), small with { Layout = FileLayout.Trickle }).AddBytesAsync(bytes, cancellationToken: Ct);
+        Cid balanced = await new HeliaUnixFS(new MemoryBlockstore(), small).AddBytesAsync(bytes, cancellationToken: Ct);
+
+        string added = await RunOkAsync("add", "-Q", "--trickle", "--chunker", "size-1024", file);
+
+        Assert.Equal($"{expected}\n", added);
+        Assert.NotEqual(balanced, expected);
+    }
+
+    [Fact]
     public async Task AddInline_TinyFile_GetsAnIdentityCid()
     {
         await RunOkAsync("init", "--profile", "test");
@@ -153,7 +170,6 @@ public sealed class AddCommandTests : IDisposable
 
     [Theory]
     [InlineData("--profile", "sideways")]
-    [InlineData("--trickle")]
     [InlineData("--chunker", "rabin-1-2-3")]
     [InlineData("--inline", "--inline-limit", "100000")]
     public async Task Add_UnsupportedOrBadOptions_CleanError(params string[] options)

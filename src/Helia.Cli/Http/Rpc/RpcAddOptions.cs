@@ -2,7 +2,7 @@ namespace Helia.Cli.Http.Rpc;
 
 /// <summary>
 /// The add flags this node honours (Kubo's names): cid-version, raw-leaves, chunker (size-N), hash, only-hash, inline,
-/// inline-limit, trickle (refused: not implemented), and profile (an IPIP-499 import profile the other flags override).
+/// inline-limit, trickle, and profile (an IPIP-499 import profile the other flags override).
 /// </summary>
 public sealed record RpcAddOptions
 {
