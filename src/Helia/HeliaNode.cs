@@ -74,6 +74,12 @@ public sealed class HeliaNode : IAsyncDisposable
     /// </summary>
     public IAsyncEnumerable<Cid> GarbageCollectAsync(CancellationToken cancellationToken = default) => _gc.CollectAsync(cancellationToken);
 
+    /// <summary>
+    /// Keeps the blocks put from now until the result is disposed safe from <see cref="GarbageCollectAsync"/>: wrap an
+    /// import and the pin that follows it (Kubo's add holds its GC lock the same way).
+    /// </summary>
+    public IDisposable KeepNewBlocksFromGc() => ((GcBlockstore)LocalBlockstore).KeepNewBlocks();
+
     /// <summary>Adds roots (besides pins) that garbage collection keeps, with everything they link to; dispose to remove.</summary>
     public IDisposable AddGcRootProvider(IGcRootProvider provider) => _gc.AddRootProvider(provider);
 

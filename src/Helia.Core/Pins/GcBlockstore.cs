@@ -15,6 +15,8 @@ public sealed class GcBlockstore : IBlockstore
     private readonly Lock _lock = new();
     private readonly Dictionary<Multihash, int> _inFlight = [];
     private HashSet<Multihash>? _putDuringCollection;
+    private HashSet<Multihash>? _putUnderGuard;
+    private int _guards;
     private Multihash _deleting;
     private TaskCompletionSource? _deleted;
 
@@ -39,6 +41,7 @@ public sealed class GcBlockstore : IBlockstore
         {
             _inFlight[hash] = _inFlight.GetValueOrDefault(hash) + 1;
             _putDuringCollection?.Add(hash);
+            _putUnderGuard?.Add(hash);
             if (_deleted is not null && _deleting == hash)
             {
                 deleting = _deleted.Task;
@@ -91,6 +94,33 @@ public sealed class GcBlockstore : IBlockstore
 
     public IAsyncEnumerable<Cid> GetAllCidsAsync(CancellationToken cancellationToken = default) => _inner.GetAllCidsAsync(cancellationToken);
 
+    /// <summary>
+    /// Keeps every block put from now until the result is disposed safe from collection, so an operation that stores
+    /// blocks and pins them at the end (add, block put --pin) cannot lose them to a collection that starts in between.
+    /// While guards overlap, the blocks they put are remembered; the last one to end forgets them.
+    /// </summary>
+    public IDisposable KeepNewBlocks()
+    {
+        lock (_lock)
+        {
+            _guards++;
+            _putUnderGuard ??= [];
+        }
+
+        return new Guard(this);
+    }
+
+    private void EndGuard()
+    {
+        lock (_lock)
+        {
+            if (--_guards == 0)
+            {
+                _putUnderGuard = null;
+            }
+        }
+    }
+
     internal void BeginCollection()
     {
         lock (_lock)
@@ -112,7 +142,7 @@ public sealed class GcBlockstore : IBlockstore
     {
         lock (_lock)
         {
-            if (_inFlight.ContainsKey(hash) || (_putDuringCollection?.Contains(hash) ?? false))
+            if (_inFlight.ContainsKey(hash) || (_putDuringCollection?.Contains(hash) ?? false) || (_putUnderGuard?.Contains(hash) ?? false))
             {
                 return false;
             }
@@ -134,5 +164,18 @@ public sealed class GcBlockstore : IBlockstore
         }
 
         deleted?.TrySetResult();
+    }
+
+    private sealed class Guard(GcBlockstore owner) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.EndGuard();
+            }
+        }
     }
 }

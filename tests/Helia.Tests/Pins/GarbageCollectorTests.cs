@@ -64,6 +64,22 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Collect_KeepsBlocksPutUnderAGuard_UntilTheLastGuardEnds()
+    {
+        IDisposable first = _blocks.KeepNewBlocks();
+        IDisposable second = _blocks.KeepNewBlocks();
+        (_, Cid[] all) = await TestDag.PutTreeAsync(_blocks, "adding", Ct);
+
+        Assert.Empty(await CollectAsync());
+        first.Dispose();
+        first.Dispose();   // idempotent: does not end the second guard
+        Assert.Empty(await CollectAsync());
+
+        second.Dispose();
+        Assert.Equal(all.Select(c => c.Hash).ToHashSet(), await CollectAsync());
+    }
+
+    [Fact]
     public async Task Collect_KeepsDagsOfRegisteredRootProviders_UntilRemoved()
     {
         (Cid root, Cid[] all) = await TestDag.PutTreeAsync(_blocks, "mfs", Ct);
