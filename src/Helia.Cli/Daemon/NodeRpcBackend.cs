@@ -18,6 +18,7 @@ internal static class NodeRpcBackend
             Swarm = node.IsOffline ? null : new NodeSwarm(node.Libp2p),
             Bitswap = node.Bitswap is { } bitswap ? new NodeBitswap(bitswap) : null,
             UnixFS = new NodeUnixFS(unixfs, node.Blockstore),
+            KeepNewBlocks = node.KeepNewBlocksFromGc,
             Shutdown = shutdown,
         };
     }

@@ -22,6 +22,12 @@ public sealed class KuboRpcBackend
 
     public IRpcUnixFS? UnixFS { get; init; }
 
+    /// <summary>
+    /// Keeps the blocks an add or block put stores safe from garbage collection until the returned scope ends (that is,
+    /// until they are pinned); null when the node has no collector.
+    /// </summary>
+    public Func<IDisposable>? KeepNewBlocks { get; init; }
+
     /// <summary>Asks the daemon to stop; called after the shutdown response is sent.</summary>
     public Action? Shutdown { get; init; }
 

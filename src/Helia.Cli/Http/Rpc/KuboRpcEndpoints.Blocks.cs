@@ -38,7 +38,7 @@ public static partial class KuboRpcEndpoints
             await RpcResponses.WriteJsonAsync(request.Context, new { Key = cid.ToString(), Size = size });
         });
 
-        map("block/put", request => RpcResponses.WriteNdjsonAsync(request.Context, BlockPutAsync(request, blocks, backend.Pins, request.Aborted)));
+        map("block/put", request => RpcResponses.WriteNdjsonAsync(request.Context, BlockPutAsync(request, blocks, backend, request.Aborted)));
 
         map("block/rm", request =>
         {
@@ -53,7 +53,7 @@ public static partial class KuboRpcEndpoints
             ? await store.GetSizeAsync(cid, cancellationToken)
             : (await blocks.GetAsync(cid, cancellationToken)).Length;
 
-    private static async IAsyncEnumerable<object> BlockPutAsync(RpcRequest request, IBlockstore blocks, IRpcPins? pins, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<object> BlockPutAsync(RpcRequest request, IBlockstore blocks, KuboRpcBackend backend, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         (int version, Multicodec codec) = ParseBlockFormat(request);
         Multicodec hash = Multicodec.Sha2_256;
@@ -79,6 +79,7 @@ public static partial class KuboRpcEndpoints
         }
 
         bool pin = request.GetFlag("pin");
+        using IDisposable? guard = pin ? backend.KeepNewBlocks?.Invoke() : null;   // until the block is pinned
         int limit = request.GetFlag("allow-big-block") ? MaxBigBlockSize : MaxBlockSize;
         bool any = false;
         await foreach (RpcUploadPart part in RpcMultipart.ReadPartsAsync(request.Context.Request, cancellationToken))
@@ -93,7 +94,7 @@ public static partial class KuboRpcEndpoints
             Multihash multihash = hasher.ComputeMultihash(bytes);
             Cid cid = version == 0 ? Cid.CreateV0(multihash) : Cid.CreateV1(codec, multihash);
             await blocks.PutAsync(cid, bytes, cancellationToken);
-            if (pin && pins is not null)
+            if (pin && backend.Pins is { } pins)
             {
                 await pins.PinAsync(cid, recursive: true, cancellationToken);
             }

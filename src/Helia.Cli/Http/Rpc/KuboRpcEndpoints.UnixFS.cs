@@ -45,7 +45,7 @@ public static partial class KuboRpcEndpoints
             };
             bool pin = request.GetFlag("pin", defaultValue: true) && !options.OnlyHash;
             bool wrap = request.GetFlag("wrap-with-directory");
-            return RpcResponses.WriteNdjsonAsync(request.Context, AddAsync(request, unixfs, options, wrap, pin ? backend.Pins : null, request.Aborted));
+            return RpcResponses.WriteNdjsonAsync(request.Context, AddAsync(request, unixfs, options, wrap, pin ? backend.Pins : null, backend.KeepNewBlocks, request.Aborted));
         });
 
         map("cat", async request =>
@@ -114,8 +114,9 @@ public static partial class KuboRpcEndpoints
     /// rest of the upload is spooled to a temporary folder, since the importer reads a directory's files in name order
     /// and a multipart body can only be read forward; the folder is deleted afterwards.
     /// </summary>
-    private static async IAsyncEnumerable<object> AddAsync(RpcRequest request, IRpcUnixFS unixfs, RpcAddOptions options, bool wrap, IRpcPins? pins, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<object> AddAsync(RpcRequest request, IRpcUnixFS unixfs, RpcAddOptions options, bool wrap, IRpcPins? pins, Func<IDisposable>? keepNewBlocks, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using IDisposable? guard = pins is null ? null : keepNewBlocks?.Invoke();   // until the roots are pinned
         bool any = false;
         List<RpcAddEntry>? tree = wrap ? [] : null;
         string spool = Path.Combine(Path.GetTempPath(), "helia-add-" + Guid.NewGuid().ToString("N"));
