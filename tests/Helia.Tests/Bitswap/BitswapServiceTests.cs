@@ -115,7 +115,7 @@ public class BitswapServiceTests
         Cid missing = Cid.Compute(Multicodec.Raw, "missing"u8);
         await provider.Local.PutAsync(smallCid, small, ct);
         await provider.Local.PutAsync(largeCid, large, ct);
-        MemoryNetwork.Connect(raw.Host, provider.Host);
+        MemoryNetwork.Connect(raw.Memory, provider.Host);
 
         var request = new BitswapMessage();
         request.Wantlist.Add(new WantlistEntry(smallCid, WantType: WantType.Have, SendDontHave: true));
@@ -153,7 +153,7 @@ public class BitswapServiceTests
         await using var honest = new BitswapTestNode(network);
         List<(Cid Cid, byte[] Data)> blocks = BitswapTestNode.MakeBlocks(50, 100, 2000, seed: 2);
         await provider.PutAllAsync(blocks, ct);
-        var flooderConnection = MemoryNetwork.Connect(flooder.Host, provider.Host);
+        var flooderConnection = MemoryNetwork.Connect(flooder.Memory, provider.Host);
         MemoryNetwork.Connect(honest.Host, provider.Host);
 
         var flood = new BitswapMessage();
@@ -181,7 +181,7 @@ public class BitswapServiceTests
         byte[] data = "the real block"u8.ToArray();
         Cid cid = Cid.Compute(Multicodec.Raw, data);
         await honest.Local.PutAsync(cid, data, ct);
-        var liarConnection = MemoryNetwork.Connect(fetcher.Host, liar.Host);
+        var liarConnection = MemoryNetwork.Connect(fetcher.Host, liar.Memory);
 
         Task<ReadOnlyMemory<byte>> get = fetcher.Blocks.GetAsync(cid, ct).AsTask();
         BitswapMessage want = await liar.ReceiveAsync(ct);

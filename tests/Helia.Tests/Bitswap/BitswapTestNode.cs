@@ -77,11 +77,19 @@ internal sealed class BitswapTestNode : IAsyncDisposable
 /// <summary>A peer that speaks raw Bitswap messages: what it receives lands in <see cref="Received"/>.</summary>
 internal sealed class RawBitswapPeer : IAsyncDisposable
 {
+    private readonly IDisposable? _owned;
     private IStream? _stream;
 
     public RawBitswapPeer(MemoryNetwork network)
+        : this(new MemoryHost(network))
     {
-        Host = new MemoryHost(network);
+    }
+
+    /// <summary>Over any host, e.g. a TCP <see cref="Libp2p.Host.Libp2pHost"/> (started by the caller); disposes the host, then <paramref name="owned"/>.</summary>
+    public RawBitswapPeer(ILibp2pHost host, IDisposable? owned = null)
+    {
+        Host = host;
+        _owned = owned;
         foreach (string protocol in BitswapService.Protocols)
         {
             Host.Handle(protocol, async (stream, ct) =>
@@ -94,7 +102,9 @@ internal sealed class RawBitswapPeer : IAsyncDisposable
         }
     }
 
-    public MemoryHost Host { get; }
+    public ILibp2pHost Host { get; }
+
+    public MemoryHost Memory => (MemoryHost)Host;
 
     public Channel<BitswapMessage> Received { get; } = Channel.CreateUnbounded<BitswapMessage>();
 
@@ -108,5 +118,9 @@ internal sealed class RawBitswapPeer : IAsyncDisposable
     public async Task<BitswapMessage> ReceiveAsync(CancellationToken cancellationToken) =>
         await Received.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
 
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        _owned?.Dispose();
+    }
 }
