@@ -4,8 +4,8 @@ using Helia.Tests.Blocks;
 namespace Helia.Tests.Cli;
 
 /// <summary>
-/// Issue 8: `dotnet pack` of Helia.Cli produces the tool package, and `dotnet tool install` from that folder gives a
-/// working `helia`. Packs the already-built binaries (--no-build), so it costs seconds, not a build.
+/// Issue 8: `dotnet pack` of Helia.Cli produces the tool package, and `dotnet tool install` from that folder (the only
+/// package source, so no network is needed) gives a working `helia`. Packs the already-built binaries (--no-build), so it costs seconds, not a build.
 /// </summary>
 public sealed class ToolPackageTests : IDisposable
 {
@@ -28,7 +28,10 @@ public sealed class ToolPackageTests : IDisposable
         string tools = _dir.Combine("tools");
 
         await RunAsync("pack", [project, "-c", Configuration, "--no-build", "-o", packages], ct);
-        await RunAsync("tool", ["install", "--tool-path", tools, "--add-source", packages, "Helia.Cli"], ct);
+        // Only the local folder as a source: the tests may run without a network (scripts/test.sh's namespace).
+        string config = _dir.Combine("nuget.config");
+        await File.WriteAllTextAsync(config, $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>""", ct);
+        await RunAsync("tool", ["install", "--tool-path", tools, "--configfile", config, "Helia.Cli"], ct);
         string version = await RunAsync(Path.Combine(tools, "helia"), ["version"], ct);
 
         Assert.Single(Directory.GetFiles(packages, "Helia.Cli.*.nupkg"));
