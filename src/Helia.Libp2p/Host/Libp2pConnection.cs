@@ -23,6 +23,7 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
     private readonly CancellationTokenSource _closed;
     private readonly TaskCompletionSource _handlersDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, int> _inboundCounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _outboundCounts = new(StringComparer.Ordinal);
     private readonly Task _acceptLoop;
     private int _disposed;
     private int _activeHandlers = 1;                // the accept loop holds one count until it ends
@@ -60,20 +61,28 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
         IMuxedStream stream = await _muxed.OpenStreamAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         timeout.CancelAfter(_options.StreamNegotiationTimeout);
+        string? reserved = null;
         try
         {
             if (protocols.Count == 1 && _options.LazyStreamNegotiation)
             {
+                reserved = ReserveOutbound(protocols[0]);
                 IDuplexPipe lazy = await MultistreamSelect.SelectLazilyAsync(stream, protocols[0], timeout.Token);
-                return new Libp2pStream(stream, protocols[0], this, lazy.Input);
+                return new Libp2pStream(stream, protocols[0], this, lazy.Input, () => ReleaseOutbound(protocols[0]));
             }
 
             string protocol = await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token);
-            return new Libp2pStream(stream, protocol, this);
+            reserved = ReserveOutbound(protocol);
+            return new Libp2pStream(stream, protocol, this, onDisposed: () => ReleaseOutbound(protocol));
         }
         catch (Exception ex)
         {
-            stream.Reset(StreamErrorCode.ProtocolError);
+            if (reserved is not null)
+            {
+                ReleaseOutbound(reserved);
+            }
+
+            stream.Reset(ex is StreamLimitExceededException ? StreamErrorCode.LimitExceeded : StreamErrorCode.ProtocolError);
             await stream.DisposeAsync();
             if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -83,6 +92,23 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Counts one more open outbound stream of <paramref name="protocol"/>, refusing it over the protocol's limit.</summary>
+    private string ReserveOutbound(string protocol)
+    {
+        int limit = _protocols.TryGet(protocol, out _, out StreamHandlerOptions options)
+            ? options.MaxOutboundStreams
+            : StreamHandlerOptions.DefaultMaxOutboundStreams;
+        if (_outboundCounts.AddOrUpdate(protocol, 1, static (_, n) => n + 1) > limit)
+        {
+            ReleaseOutbound(protocol);
+            throw new StreamLimitExceededException(protocol, RemotePeer, limit);
+        }
+
+        return protocol;
+    }
+
+    private void ReleaseOutbound(string protocol) => _outboundCounts.AddOrUpdate(protocol, 0, static (_, n) => n - 1);
 
     public async ValueTask CloseAsync(CancellationToken cancellationToken = default) => await DisposeAsync();
 

@@ -66,6 +66,31 @@ public class ConnectionUpgraderTests
         Assert.Equal([1, 2, 3], await TestPeer.EchoThroughAsync(connection, [1, 2, 3], ct).WaitAsync(s_timeout, ct));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NewStreamAsync_OverTheOutboundLimit_IsRefusedUntilOneCloses(bool lazy)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        const string Limited = "/limited/1.0.0";
+        var hub = new MemoryTransportHub();
+        await using var listener = new TestPeer(new MemoryTransport(hub));
+        await using var dialer = new TestPeer(new MemoryTransport(hub), options: new ConnectionUpgraderOptions { LazyStreamNegotiation = lazy });
+        listener.Protocols.Add(Limited, TestPeer.EchoAsync);
+        dialer.Protocols.Add(Limited, TestPeer.EchoAsync, new StreamHandlerOptions { MaxOutboundStreams = 2 });
+        var connection = await dialer.DialAsync(await listener.ListenAsync(Multiaddr.Parse("/memory/0"), ct), ct).WaitAsync(s_timeout, ct);
+
+        IStream first = await connection.NewStreamAsync([Limited], ct).AsTask().WaitAsync(s_timeout, ct);
+        await using IStream second = await connection.NewStreamAsync([Limited], ct).AsTask().WaitAsync(s_timeout, ct);
+        var error = await Assert.ThrowsAsync<StreamLimitExceededException>(() => connection.NewStreamAsync([Limited], ct).AsTask().WaitAsync(s_timeout, ct));
+        Assert.Equal(Limited, error.Protocol);
+        Assert.Equal([1, 2, 3], await TestPeer.EchoThroughAsync(connection, [1, 2, 3], ct).WaitAsync(s_timeout, ct));   // other protocols are not affected
+
+        await first.DisposeAsync();
+        await using IStream third = await connection.NewStreamAsync([Limited], ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.Equal(Limited, third.Protocol);
+    }
+
     [Fact]
     public async Task Upgrade_TcpLoopback_ConcurrentStreamsEcho()
     {
