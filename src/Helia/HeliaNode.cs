@@ -19,6 +19,7 @@ public sealed class HeliaNode : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned;
     private readonly GarbageCollector _gc;
     private int _started;
+    private int _disposed;
 
     internal HeliaNode(
         PrivateKey privateKey,
@@ -98,8 +99,14 @@ public sealed class HeliaNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the node and releases what it owns (the repo lock too); later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         for (int i = _owned.Count - 1; i >= 0; i--)
         {
             await _owned[i].DisposeAsync();

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Helia.Core.Blocks;
 using Helia.Libp2p.Host;
 using Helia.Multiformats;
@@ -26,7 +28,7 @@ public class AddHeliaTests
         await host.StartAsync(ct).WaitAsync(s_timeout, ct);
         HeliaNode node = host.Services.GetRequiredService<HeliaNode>();
         Assert.Same(service.Node, node);
-        Assert.NotEmpty(node.Libp2p.ListenAddresses);
+        Assert.True(node.Libp2p.ListenAddresses[0].TryGetTcpEndPoint(out IPEndPoint? listening));
         byte[] bytes = "hello from DI"u8.ToArray();
         Cid cid = Cid.Compute(Multicodec.Raw, bytes);
         await node.Blockstore.PutAsync(cid, bytes, ct);
@@ -34,5 +36,7 @@ public class AddHeliaTests
 
         await host.StopAsync(ct).WaitAsync(s_timeout, ct);
         Assert.Throws<InvalidOperationException>(() => service.Node);
+        using var probe = new TcpClient();   // the host stopped listening with the node
+        await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(listening, ct).AsTask());
     }
 }
