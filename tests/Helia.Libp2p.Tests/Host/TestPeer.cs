@@ -30,7 +30,7 @@ internal sealed class TestPeer : IAsyncDisposable
         Id = PeerId.FromMultihash(Key.PublicKey.ToPeerIdMultihash());
         Noise = new NoiseProtocol(Key);
         Protocols = new ProtocolRegistry();
-        Protocols.Add(EchoProtocol, EchoAsync, new StreamHandlerOptions { MaxInboundStreams = 256 });
+        Protocols.Add(EchoProtocol, EchoAsync, new StreamHandlerOptions { MaxInboundStreams = 256, MaxOutboundStreams = 256 });
         Upgrader = new ConnectionUpgrader([Noise], [new YamuxMuxer()], Protocols, options);
     }
 
