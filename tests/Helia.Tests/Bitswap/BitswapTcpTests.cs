@@ -4,6 +4,7 @@ using Helia.Core.Blocks;
 using Helia.Libp2p.Crypto;
 using Helia.Libp2p.Host;
 using Helia.Multiformats;
+using Helia.UnixFS;
 
 namespace Helia.Tests.Bitswap;
 
@@ -58,6 +59,33 @@ public class BitswapTcpTests
         Assert.Equal(0, stat.DuplicateBlocksReceived);
         Assert.Empty(stat.Wantlist);
         Assert.Equal(total, provider.Service.GetLedger(fetcher.Host.Id)!.BytesSent);
+    }
+
+    [Fact]
+    public async Task Cat_64MiBUnixFsFileOverTcpSession_SameBytesAndEveryBlockStored()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TcpNode provider = await TcpNode.StartAsync(ct);
+        await using TcpNode fetcher = await TcpNode.StartAsync(ct);
+        byte[] file = RandomBytes(25, 64 << 20);
+        Cid root = await new HeliaUnixFS(provider.Local).AddBytesAsync(file, cancellationToken: ct);
+        await fetcher.Host.DialAsync(provider.Address, ct);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(s_timeout);
+
+        var fs = new HeliaUnixFS(fetcher.Blocks.CreateSession(root));
+        int offset = 0;
+        await foreach (ReadOnlyMemory<byte> chunk in fs.CatAsync(root.ToString(), cancellationToken: deadline.Token))
+        {
+            Assert.True(chunk.Span.SequenceEqual(file.AsSpan(offset, chunk.Length)), $"bytes at {offset}");
+            offset += chunk.Length;
+        }
+
+        Assert.Equal(file.Length, offset);
+        await foreach (Cid cid in ((IBlockstore)provider.Local).GetAllCidsAsync(ct))
+        {
+            Assert.True(await fetcher.Local.HasAsync(cid, ct), $"{cid} was not stored");
+        }
     }
 
     [Fact]
