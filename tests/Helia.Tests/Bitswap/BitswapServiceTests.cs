@@ -245,11 +245,12 @@ public class BitswapServiceTests
         await Task.WhenAll(blocks.Take(200).Select(x => session.GetAsync(x.Cid, ct).AsTask())).WaitAsync(s_timeout, ct);
         Task rest = Task.WhenAll(blocks.Skip(200).Select(x => session.GetAsync(x.Cid, ct).AsTask()));
         await toA.CloseAsync(ct);
+        bool finishedByA = rest.IsCompleted;   // on a fast run A may have delivered everything before it went
         MemoryNetwork.Connect(fetcher.Host, b.Host);
         await rest.WaitAsync(s_timeout, ct);
 
         Assert.Equal(400, fetcher.Service.GetStat().BlocksReceived);
-        Assert.True(b.Service.GetLedger(fetcher.Id)!.BlocksSent > 0);
+        Assert.True(finishedByA || b.Service.GetLedger(fetcher.Id)?.BlocksSent > 0);
     }
 
     [Fact]

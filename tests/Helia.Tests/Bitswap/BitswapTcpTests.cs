@@ -135,6 +135,7 @@ public class BitswapTcpTests
 
         Task<ReadOnlyMemory<byte>[]> rest = Task.WhenAll(blocks.Skip(600).Select(x => session.GetAsync(x.Cid, ct).AsTask()));
         await a.DisposeAsync();   // its sockets close with wants in flight (disposing twice is harmless)
+        bool finishedByA = rest.IsCompleted;   // possible on a fast run; then B has nothing left to do
         await fetcher.Host.DialAsync(b.Address, ct);
         ReadOnlyMemory<byte>[] fetched = await rest.WaitAsync(s_timeout, ct);
 
@@ -144,7 +145,7 @@ public class BitswapTcpTests
         }
 
         Assert.Equal(1200, fetcher.Service.GetStat().BlocksReceived);
-        Assert.True(b.Service.GetLedger(fetcher.Host.Id)!.BlocksSent > 0);
+        Assert.True(finishedByA || b.Service.GetLedger(fetcher.Host.Id)?.BlocksSent > 0);
     }
 
     [Fact]
