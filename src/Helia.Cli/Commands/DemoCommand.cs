@@ -37,7 +37,7 @@ internal static class DemoCommand
         await File.WriteAllBytesAsync(contentFile, content, cancellationToken);
         var clock = Stopwatch.StartNew();
         void Step(string node, string what) =>
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalMilliseconds,8:F1} ms]  {node}  {what}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalMilliseconds,8:F1} ms]  {node,-13}  {what}"));
 
         await output.WriteLineAsync("Helia.NET demo: two nodes in two processes; no address is given to either.");
         try
@@ -45,32 +45,32 @@ internal static class DemoCommand
             await using DemoNodeProcess provider = DemoNodeProcess.Start(
                 ["demo-node", "--role", "provider", "--repo", Path.Combine(root, "a"), "--file", contentFile]);
             DemoEvent a = await WaitAsync(provider, DemoEvent.Started, stepTimeout, cancellationToken);
-            Step("node A", $"started: {a.Peer} (pid {provider.ProcessId}) on {string.Join(", ", a.Addresses ?? [])}");
+            Step("store node", $"started: {a.Peer} (pid {provider.ProcessId}) on {string.Join(", ", a.Addresses ?? [])}");
             DemoEvent stored = await WaitAsync(provider, DemoEvent.Stored, stepTimeout, cancellationToken);
-            Step("node A", $"stored {stored.Bytes} bytes as {stored.Cid}");
+            Step("store node", $"stored {stored.Bytes} bytes as {stored.Cid}");
 
             long fetcherStarted = Stopwatch.GetTimestamp();
             await using DemoNodeProcess fetcher = DemoNodeProcess.Start(
                 ["demo-node", "--role", "fetcher", "--repo", Path.Combine(root, "b"), "--cid", stored.Cid!]);
             DemoEvent b = await WaitAsync(fetcher, DemoEvent.Started, stepTimeout, cancellationToken);
-            Step("node B", $"started: {b.Peer} (pid {fetcher.ProcessId}), with an empty blockstore");
+            Step("retrieve node", $"started: {b.Peer} (pid {fetcher.ProcessId}), with an empty blockstore");
             DemoEvent discovered = await WaitAsync(fetcher, DemoEvent.Discovered, stepTimeout, cancellationToken);
-            Step("node B", $"discovered node A by mDNS ({Since(discovered)} after node B's start)");
+            Step("retrieve node", $"discovered the store node by mDNS ({Since(discovered)} after its start)");
             DemoEvent connected = await WaitAsync(fetcher, DemoEvent.Connected, stepTimeout, cancellationToken);
-            Step("node B", $"connected to node A ({Since(connected)} after node B's start)");
+            Step("retrieve node", $"connected to the store node ({Since(connected)} after its start)");
             DemoEvent fetched = await WaitAsync(fetcher, DemoEvent.Fetched, stepTimeout, cancellationToken);
-            Step("node B", $"fetched {fetched.Bytes} bytes by Bitswap, verified against the CID and stored ({Since(fetched)} after node B's start)");
+            Step("retrieve node", $"fetched {fetched.Bytes} bytes by Bitswap, verified against the CID and stored ({Since(fetched)} after its start)");
 
             byte[] received = Convert.FromBase64String(fetched.Text ?? "");
             if (!received.AsSpan().SequenceEqual(content))
             {
-                throw new DemoFailedException("Node B returned bytes that differ from what node A stored.");
+                throw new DemoFailedException("The retrieve node returned bytes that differ from what the store node stored.");
             }
 
-            Step("node B", received.Length <= 256 && IsText(received) ? $"returned \"{Encoding.UTF8.GetString(received)}\"" : $"returned the {received.Length} bytes node A stored");
+            Step("retrieve node", received.Length <= 256 && IsText(received) ? $"returned \"{Encoding.UTF8.GetString(received)}\"" : $"returned the {received.Length} bytes the store node stored");
             await output.WriteLineAsync($"CID: {stored.Cid}");
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Done in {clock.Elapsed.TotalSeconds:F2} s (node B: {Stopwatch.GetElapsedTime(fetcherStarted).TotalMilliseconds:F0} ms from process start to verified block)."));
+                $"Done in {clock.Elapsed.TotalSeconds:F2} s (retrieve node: {Stopwatch.GetElapsedTime(fetcherStarted).TotalMilliseconds:F0} ms from process start to verified block)."));
             return 0;
         }
         catch (DemoFailedException ex)

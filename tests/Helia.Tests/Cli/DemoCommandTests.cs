@@ -41,7 +41,7 @@ public class DemoCommandTests
         string printed = await output;
         Assert.True(process.ExitCode == 0, $"helia demo exited with {process.ExitCode}.\n{printed}\n{await error}");
         Assert.Contains($"CID: {HelloWorldCid}", printed, StringComparison.Ordinal);
-        Assert.Contains("discovered node A by mDNS", printed, StringComparison.Ordinal);
+        Assert.Contains("discovered the store node by mDNS", printed, StringComparison.Ordinal);
         Assert.Contains("returned \"Hello World\"", printed, StringComparison.Ordinal);
     }
 
