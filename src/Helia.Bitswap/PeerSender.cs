@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Helia.Bitswap.Messages;
@@ -22,6 +23,10 @@ internal sealed partial class PeerSender : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private IStream? _stream;
+    private long _lastWrite;
+
+    /// <summary>A stream unused for this long is replaced before the next write; well under JS Helia's 10 s receive timeout.</summary>
+    internal static readonly TimeSpan IdleStreamLifetime = TimeSpan.FromSeconds(5);
 
     public PeerSender(PeerId peer, Func<PeerId, CancellationToken, ValueTask<IStream>> openStream, int maxMessageSize, ILogger logger)
     {
@@ -128,7 +133,17 @@ internal sealed partial class PeerSender : IAsyncDisposable
 
     private async Task WriteBatchAsync(List<Outgoing> batch, CancellationToken cancellationToken)
     {
+        if (_stream is not null && Stopwatch.GetElapsedTime(_lastWrite) > IdleStreamLifetime)
+        {
+            // The peer may be closing this idle stream right now (JS Helia resets an inbound Bitswap stream silent for
+            // 10 s): a write racing that reset would be lost without an error. A fresh stream avoids the race.
+            IStream idle = _stream;
+            _stream = null;
+            await idle.DisposeAsync();
+        }
+
         _stream ??= await _openStream(_peer, cancellationToken);
+        _lastWrite = Stopwatch.GetTimestamp();
         BitswapProtocolVersion version = BitswapService.VersionOf(_stream.Protocol);
         var wants = new BitswapMessageBuilder(version, _maxMessageSize);
         foreach (Outgoing item in batch)
