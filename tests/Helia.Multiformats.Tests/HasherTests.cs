@@ -143,6 +143,22 @@ public class HasherTests
         Assert.Throws<MultihashException>(() => incremental.Append([1]));
     }
 
+    [Theory]
+    // Longer BLAKE3 outputs of the same inputs as above, from @noble/hashes' blake3 with dkLen (an independent implementation).
+    [InlineData("abc", "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d851fb250ae7393f5d02813b65d521a0d492d9ba09cf7ce7f4cffd900f23374bf0b")]
+    [InlineData(null, "e8399322cd0777e24d185a1db40fac663edeeab8c800b87d2d890b74a2818e258a6351a6310072db15c8d7fb17ff82a09e978f6dd1b3919b60a6bca5c471c890b9ed5adda62433de24597be37b592b98e1bd307f83395a5216dfc62f0c5d41c85aae922d")]
+    public void Matches_Blake3LongerDigest_VerifiesAgainstExtendedOutput(string? text, string hex)
+    {
+        byte[] data = text is null ? [.. Enumerable.Range(0, 3000).Select(i => (byte)((i * 31) + 7))] : Encoding.UTF8.GetBytes(text);
+        byte[] digest = Convert.FromHexString(hex);
+
+        Assert.True(Multihash.Create(Multicodec.Blake3, digest).Matches(data));
+        Assert.True(Multihash.Create(Multicodec.Blake3, digest.AsSpan(0, 40)).Matches(data));
+        digest[^1] ^= 1;
+        Assert.False(Multihash.Create(Multicodec.Blake3, digest).Matches(data));
+        Assert.False(Multihash.Create(Multicodec.Blake2b256, new byte[64]).Matches(data));
+    }
+
     [Fact]
     public void Matches_OtherFunctionOrEmptyDigest_IsFalse()
     {
