@@ -4,11 +4,13 @@ using Helia.Benchmarks.EndToEnd;
 using Helia.Benchmarks.Limits;
 using Helia.Benchmarks.Micro;
 using Helia.Benchmarks.Report;
+using Helia.Benchmarks.Storage;
 
 // dotnet run -c Release --project bench/Helia.Benchmarks [-- all [--runs N] [--import-mib 64,1024] [--transfer-mib 64,256] [--size-mib N]]
-//                                                              everything: limits, micro, e2e -> bench/results/latest.json
+//                                                              everything: limits, micro, storage, e2e -> bench/results/latest.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- limits [--runs N]                 openssl rates and loopback TCP   -> bench/results/limits.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- micro [BenchmarkDotNet options]   microbenchmarks (e.g. --filter '*Transport*') -> micro.json
+// dotnet run -c Release --project bench/Helia.Benchmarks -- storage [--runs N]                the flatfs blockstore beside dd -> storage.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- e2e [same options as all]        side by side with JS Helia       -> bench/results/e2e.json
 // (children: `node import|serve|fetch|mdns …` is one benchmark node, `tcp-send …` the sender of the loopback TCP limit,
 //  `mdns-run` the mDNS runs inside a loopback-only network namespace)
@@ -16,7 +18,7 @@ string command = args.FirstOrDefault() ?? "all";
 string[] rest = args.Length > 0 ? args[1..] : [];
 return command switch
 {
-    "all" or "limits" or "micro" or "e2e" => await RunAsync(command, rest),
+    "all" or "limits" or "micro" or "storage" or "e2e" => await RunAsync(command, rest),
     "node" => await BenchNode.RunAsync(rest),
     "tcp-send" => await MachineLimits.SendAsync(rest),
     "mdns-run" => await Discovery.RunInsideAsync(rest),
@@ -49,6 +51,14 @@ static async Task<int> RunAsync(string command, string[] args)
     if (all || command == "micro")
     {
         report.Add("microbenchmarks (BenchmarkDotNet, in process, 7 iterations of ~200 ms)", MicroRun.Run(all ? [] : args, Path.Combine(results, "micro"), limits));
+    }
+
+    if (all || command == "storage")
+    {
+        // Once by default in "all": it writes 2.5 GiB several times over.
+        int storageRuns = all ? OptionOr(args, "--storage-runs", 1) : runs;
+        Console.WriteLine($"Storage: the flatfs blockstore beside dd, {storageRuns} run(s)...");
+        report.Add("storage (flatfs blockstore on this disk)", await StorageBench.RunAsync(Path.Combine(results, "storage-tmp"), storageRuns, CancellationToken.None));
     }
 
     if (all || command == "e2e")
