@@ -80,7 +80,10 @@ public sealed partial class Libp2pHost : ILibp2pHost
     /// <summary>The addresses the listeners are bound to, ports filled in (0.0.0.0 stays as bound).</summary>
     public IReadOnlyList<Multiaddr> ListenAddresses => _listenAddresses;
 
-    public IPeerStore PeerStore => _peerStore;
+    /// <summary>The peer store (the concrete type, which also exposes address expiry times for persistence).</summary>
+    public PeerStore PeerStore => _peerStore;
+
+    IPeerStore ILibp2pHost.PeerStore => _peerStore;
 
     public IReadOnlyCollection<IConnection> Connections
     {

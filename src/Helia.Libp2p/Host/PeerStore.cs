@@ -6,7 +6,8 @@ namespace Helia.Libp2p.Host;
 /// The in-memory peer store: addresses with expiry times, protocols, public keys and what identify reported.
 /// Thread-safe; expired addresses are dropped when read. Bounded: at most <see cref="MaxAddressesPerPeer"/> addresses
 /// and <see cref="MaxProtocolsPerPeer"/> protocols per peer (the soonest to expire go first), and at most
-/// <see cref="DefaultMaxPeers"/> peers by default (new peers are refused past that). Persisting it in the repo's datastore is later work.
+/// <see cref="DefaultMaxPeers"/> peers by default (new peers are refused past that). The node (src/Helia) persists it
+/// in the repo's datastore through <see cref="GetAddressExpiries"/> and <see cref="AddAddressesUntil"/>.
 /// </summary>
 public sealed class PeerStore : IPeerStore
 {
@@ -53,6 +54,22 @@ public sealed class PeerStore : IPeerStore
         ArgumentOutOfRangeException.ThrowIfLessThan(ttl, TimeSpan.Zero);
         DateTimeOffset now = _time.GetUtcNow();
         DateTimeOffset expires = ttl == TimeSpan.MaxValue || ttl >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + ttl;
+        AddAddressesUntil(peer, addresses, expires);
+    }
+
+    /// <summary>
+    /// Adds addresses that stay valid until <paramref name="expires"/> (refreshing known ones to the later time);
+    /// addresses whose time has already passed are not added (a record loaded from disk may hold such).
+    /// </summary>
+    public void AddAddressesUntil(PeerId peer, IEnumerable<Multiaddr> addresses, DateTimeOffset expires)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        DateTimeOffset now = _time.GetUtcNow();
+        if (expires <= now)
+        {
+            return;
+        }
+
         lock (_peers)
         {
             if (GetOrCreate(peer) is not { } entry)
@@ -88,6 +105,21 @@ public sealed class PeerStore : IPeerStore
 
             entry.RemoveExpired(_time.GetUtcNow());
             return [.. entry.Addresses.Keys];
+        }
+    }
+
+    /// <summary>The addresses that have not expired, each with the time it expires (what a persisted record keeps).</summary>
+    public IReadOnlyList<KeyValuePair<Multiaddr, DateTimeOffset>> GetAddressExpiries(PeerId peer)
+    {
+        lock (_peers)
+        {
+            if (!_peers.TryGetValue(peer, out Entry? entry))
+            {
+                return [];
+            }
+
+            entry.RemoveExpired(_time.GetUtcNow());
+            return [.. entry.Addresses];
         }
     }
 
