@@ -140,7 +140,13 @@ public sealed class HeliaBuilder
             if (_libp2pOptions is not null)
             {
                 host = Libp2pHost.Create(_libp2pOptions, privateKey, _loggerFactory);
+
+                // Disposed after the host (its last Identified events are still saved) and before the repo closes.
+                var peers = new PeerStorePersistence(host, host.PeerStore, datastore, _loggerFactory.CreateLogger<PeerStorePersistence>());
+                owned.Add(peers);
                 owned.Add(host);
+                await peers.LoadAsync(cancellationToken);
+                peers.Start();
                 if (_useBitswap)
                 {
                     bitswap = new BitswapService(host, local, _bitswapOptions, router: null, _loggerFactory);
