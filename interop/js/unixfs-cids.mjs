@@ -1,6 +1,7 @@
 // Reference UnixFS imports and exports with JS Helia (@helia/unixfs 8.0.5), offline, for Helia.NET's interop tests.
 //
-//   node unixfs-cids.mjs add      --profile P [--blocks-out DIR] [--trickle] [--chunk N] [--max-children N] FILE...
+//   node unixfs-cids.mjs add      --profile P [--blocks-out DIR] [--trickle] [--chunk N] [--max-children N]
+//                                 [--chunker size-N|rabin|rabin-AVG|rabin-MIN-AVG-MAX] FILE...
 //                                                                           one CID per line, per file (no wrapping dir)
 //   node unixfs-cids.mjs add-dir  --profile P [--blocks-out DIR] DIR       the CID of DIR imported as a tree
 //   node unixfs-cids.mjs cat      --blocks DIR CID OUTFILE                  writes the file's bytes
@@ -11,12 +12,14 @@
 // Blocks live only in memory (blockstore-core's MemoryBlockstore); --blocks-out writes each one to DIR/<cid>, and
 // --blocks reads such a folder back. Nothing touches the network. --trickle, --chunk and --max-children import files
 // with ipfs-unixfs-importer directly (trickle layout, fixed chunk size, children per node) on top of the profile.
+// A file the importer yields no entry for is printed as '-'. --chunker takes Kubo's syntax and maps it the way js-ipfs's chunker parser did: rabin = rabin-262144 (average only,
+// so ipfs-unixfs-importer derives min = avg / 3 and max = avg * 1.5), rabin-MIN-AVG-MAX passes all three.
 import { createReadStream, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { unixfs } from '@helia/unixfs'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { importer } from 'ipfs-unixfs-importer'
-import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { fixedSize, rabin } from 'ipfs-unixfs-importer/chunker'
 import { balanced, trickle } from 'ipfs-unixfs-importer/layout'
 import { CID } from 'multiformats/cid'
 
@@ -29,6 +32,7 @@ function parse (argv) {
     else if (argv[i] === '--trickle') options.trickle = true
     else if (argv[i] === '--chunk') options.chunk = Number(argv[++i])
     else if (argv[i] === '--max-children') options.maxChildren = Number(argv[++i])
+    else if (argv[i] === '--chunker') options.chunker = argv[++i]
     else options.positional.push(argv[i])
   }
   return options
@@ -55,14 +59,29 @@ function importerOptions (profile) {
 
 // The profile's settings with the layout options applied, for ipfs-unixfs-importer itself (null when none is given).
 function layoutOverrides (options) {
-  if (!options.trickle && options.chunk == null && options.maxChildren == null) return null
+  if (!options.trickle && options.chunk == null && options.maxChildren == null && options.chunker == null) return null
   const v0 = options.profile === 'unixfs-v0-2015'
   const maxChildrenPerNode = options.maxChildren ?? (v0 ? 174 : 1024)
   return {
     cidVersion: v0 ? 0 : 1,
     rawLeaves: !v0,
-    chunker: fixedSize({ chunkSize: options.chunk ?? (v0 ? 262144 : 1048576) }),
+    chunker: options.chunker != null
+      ? parseChunker(options.chunker)
+      : fixedSize({ chunkSize: options.chunk ?? (v0 ? 262144 : 1048576) }),
     layout: options.trickle ? trickle({ maxChildrenPerNode }) : balanced({ maxChildrenPerNode })
+  }
+}
+
+// Kubo's --chunker syntax: size-N, rabin, rabin-AVG, rabin-MIN-AVG-MAX.
+function parseChunker (text) {
+  const parts = text.split('-')
+  if (parts[0] === 'size' && parts.length === 2) return fixedSize({ chunkSize: Number(parts[1]) })
+  if (parts[0] !== 'rabin') throw new Error(`unknown chunker ${text}`)
+  switch (parts.length) {
+    case 1: return rabin({ avgChunkSize: 262144 })
+    case 2: return rabin({ avgChunkSize: Number(parts[1]) })
+    case 4: return rabin({ minChunkSize: Number(parts[1]), avgChunkSize: Number(parts[2]), maxChunkSize: Number(parts[3]) })
+    default: throw new Error(`unknown chunker ${text}`)
   }
 }
 
@@ -97,7 +116,8 @@ async function add (options, dir) {
       if (options.profile === 'unixfs-v0-2015' || overrides != null) {
         let last
         for await (const entry of importer([{ content: createReadStream(file) }], blockstore, overrides ?? settings)) last = entry
-        cids.push(last.cid)
+        // ipfs-unixfs-importer yields no entry at all for an empty file whose chunker yields no chunk (rabin does not)
+        cids.push(last?.cid ?? '-')
       } else {
         cids.push(await unixfs({ blockstore }).addByteStream(createReadStream(file), settings))
       }

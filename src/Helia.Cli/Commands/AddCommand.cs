@@ -8,7 +8,7 @@ using Helia.Cli.Http.Rpc;
 namespace Helia.Cli.Commands;
 
 /// <summary>
-/// `helia add [PATH...] [-r] [-w] [--hidden] [--profile NAME] [--cid-version N] [--raw-leaves] [--chunker size-N] [--hash H]
+/// `helia add [PATH...] [-r] [-w] [--hidden] [--profile NAME] [--cid-version N] [--raw-leaves] [--chunker size-N|rabin-MIN-AVG-MAX] [--hash H]
 /// [--trickle] [--inline] [-Q] [-q] [--only-hash] [--pin=false]`: files, directories (with -r) or standard input, uploaded as Kubo's clients do (one multipart body,
 /// directories as application/x-directory parts, symlinks as application/symlink).
 /// </summary>
@@ -22,7 +22,7 @@ internal static class AddCommand
         var hidden = new Option<bool>("--hidden", "-H") { Description = "Include files that are hidden (names starting with '.')." };
         var cidVersion = new Option<int?>("--cid-version") { Description = "CID version (0 or 1)." };
         var rawLeaves = new Option<bool?>("--raw-leaves") { Description = "Use raw blocks for leaf nodes." };
-        var chunker = new Option<string?>("--chunker", "-s") { Description = "Chunking algorithm: size-[bytes]." };
+        var chunker = new Option<string?>("--chunker", "-s") { Description = "Chunking algorithm: size-[bytes], rabin, rabin-[avg] or rabin-[min]-[avg]-[max]." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Write only the hashes." };
         var quieter = new Option<bool>("--quieter", "-Q") { Description = "Write only the final hash." };
         var onlyHash = new Option<bool>("--only-hash", "-n") { Description = "Only chunk and hash, do not write to disk." };

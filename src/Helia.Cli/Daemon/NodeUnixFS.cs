@@ -110,12 +110,14 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
 
         if (options.Chunker is { } chunker)
         {
-            if (!chunker.StartsWith("size-", StringComparison.Ordinal) || !int.TryParse(chunker.AsSpan(5), out int size) || size <= 0 || size > KuboRpcEndpoints.MaxBlockSize)
+            try
             {
-                throw new RpcException($"unrecognized chunker option: {chunker} (only size-N is supported)");
+                result = result with { Chunker = Chunker.Parse(chunker) };
             }
-
-            result = result with { Chunker = new FixedSizeChunker(size) };
+            catch (ArgumentException ex)
+            {
+                throw new RpcException($"unrecognized chunker option: {chunker}: {ex.Message}", RpcErrorCode.Client);
+            }
         }
 
         if (options.Hash is { } hash)

@@ -154,6 +154,25 @@ public sealed class AddCommandTests : IDisposable
         Assert.NotEqual(balanced, expected);
     }
 
+    [Theory]
+    [InlineData("rabin-1000-4096-9000")]
+    [InlineData("rabin")]
+    public async Task AddRabin_SameCidAsTheRabinImporter(string chunker)
+    {
+        await RunOkAsync("init", "--profile", "test");
+        byte[] bytes = RandomBytes(1_500_000);
+        string file = _dir.Combine("big.bin");
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        ImporterOptions rabin = ImporterOptions.UnixFSV1_2025 with { Chunker = Chunker.Parse(chunker) };
+        Cid expected = await new HeliaUnixFS(new MemoryBlockstore(), rabin).AddBytesAsync(bytes, cancellationToken: Ct);
+        Cid fixedSize = await new HeliaUnixFS(new MemoryBlockstore(), ImporterOptions.UnixFSV1_2025).AddBytesAsync(bytes, cancellationToken: Ct);
+
+        string added = await RunOkAsync("add", "-Q", "--profile", "unixfs-v1-2025", "--chunker", chunker, file);
+
+        Assert.Equal($"{expected}\n", added);
+        Assert.NotEqual(fixedSize, expected);
+    }
+
     [Fact]
     public async Task AddInline_TinyFile_GetsAnIdentityCid()
     {
@@ -171,6 +190,8 @@ public sealed class AddCommandTests : IDisposable
     [Theory]
     [InlineData("--profile", "sideways")]
     [InlineData("--chunker", "rabin-1-2-3")]
+    [InlineData("--chunker", "rabin-5000-4096-9000")]
+    [InlineData("--chunker", "rabin-16-64-99999999")]
     [InlineData("--inline", "--inline-limit", "100000")]
     public async Task Add_UnsupportedOrBadOptions_CleanError(params string[] options)
     {

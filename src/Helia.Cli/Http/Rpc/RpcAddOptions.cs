@@ -1,7 +1,7 @@
 namespace Helia.Cli.Http.Rpc;
 
 /// <summary>
-/// The add flags this node honours (Kubo's names): cid-version, raw-leaves, chunker (size-N), hash, only-hash, inline,
+/// The add flags this node honours (Kubo's names): cid-version, raw-leaves, chunker (size-N or rabin), hash, only-hash, inline,
 /// inline-limit, trickle, and profile (an IPIP-499 import profile the other flags override).
 /// </summary>
 public sealed record RpcAddOptions
