@@ -3,7 +3,7 @@
 //
 //   node kubo-rpc-check.mjs <api url, e.g. http://127.0.0.1:5001> <peer multiaddr to swarm-connect to> <path of a file to add>
 //
-// It calls id, version, add, cat, ls, block put/get/stat, pin add/ls/rm, swarm connect/peers and repo gc, and prints
+// It calls id, version, add, cat, get (tar, and gzip with compress), ls, block put/get/stat, pin add/ls/rm, swarm connect/peers and repo gc, and prints
 // one JSON line with what each returned (CIDs as strings, bytes as base64), or {"error":…,"step":…} and exit code 1.
 // The C# test checks the values against what it computes itself.
 import { readFile } from 'node:fs/promises'
@@ -39,6 +39,12 @@ try {
 
   step = 'cat'
   result.cat = concat(await collect(client.cat(added.cid))).toString('base64')
+
+  step = 'get'
+  result.get = concat(await collect(client.get(added.cid))).toString('base64')
+
+  step = 'get compressed'
+  result.getCompressed = concat(await collect(client.get(added.cid, { compress: true }))).toString('base64')
 
   step = 'ls'
   result.ls = (await collect(client.ls(added.cid))).map(e => ({ cid: e.cid.toString(), size: e.size, type: e.type, name: e.name }))

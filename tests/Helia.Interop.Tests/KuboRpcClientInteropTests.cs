@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Text.Json;
 using Helia.Multiformats;
 using Helia.Tests.Cli;
@@ -52,6 +54,14 @@ public sealed class KuboRpcClientInteropTests : IDisposable
         Assert.Equal(fileCid, result.GetProperty("add").GetProperty("cid").GetString());
         Assert.Equal(file.Length, result.GetProperty("add").GetProperty("size").GetInt32());
         Assert.Equal(Convert.ToBase64String(file), result.GetProperty("cat").GetString());
+        await AssertTarOfOneFileAsync(Convert.FromBase64String(result.GetProperty("get").GetString()!), fileCid, file, ct);
+        await using (var gzip = new GZipStream(new MemoryStream(Convert.FromBase64String(result.GetProperty("getCompressed").GetString()!)), CompressionMode.Decompress))
+        using (var unzipped = new MemoryStream())
+        {
+            await gzip.CopyToAsync(unzipped, ct);
+            Assert.Equal(file, unzipped.ToArray());   // compress without archive: the file's own bytes, gzipped
+        }
+
         JsonElement entry = Assert.Single(result.GetProperty("ls").EnumerateArray());
         Assert.Equal(fileCid, entry.GetProperty("cid").GetString());
         Assert.Equal(file.Length, entry.GetProperty("size").GetInt32());
@@ -75,6 +85,20 @@ public sealed class KuboRpcClientInteropTests : IDisposable
         string[] collected = [.. result.GetProperty("gc").EnumerateArray().Select(c => c.GetString()!)];
         Assert.Contains(blockCid, collected);     // unpinned: collected
         Assert.DoesNotContain(fileCid, collected);   // pinned by add: kept
+    }
+
+    /// <summary>get's tar: one entry named after the CID, holding the file.</summary>
+    private static async Task AssertTarOfOneFileAsync(byte[] tar, string name, byte[] content, CancellationToken ct)
+    {
+        await using var reader = new TarReader(new MemoryStream(tar));
+        TarEntry? entry = await reader.GetNextEntryAsync(copyData: true, ct);
+        Assert.NotNull(entry);
+        Assert.Equal(TarEntryType.RegularFile, entry.EntryType);
+        Assert.Equal(name, entry.Name);
+        using var data = new MemoryStream();
+        await entry.DataStream!.CopyToAsync(data, ct);
+        Assert.Equal(content, data.ToArray());
+        Assert.Null(await reader.GetNextEntryAsync(copyData: false, ct));
     }
 
     private static Uri ApiUri(string repo)

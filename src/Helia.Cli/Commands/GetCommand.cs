@@ -1,78 +1,93 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Globalization;
 using Helia.Cli.Http.Rpc;
 
 namespace Helia.Cli.Commands;
 
 /// <summary>
-/// `helia get CID[/path] [-o PATH]`: writes a file, or a directory tree, to disk (default: a file or folder named after
-/// the path in the current directory). Built on the ls and cat endpoints, so it works against any daemon that has them.
+/// `helia get CID[/path] [-o PATH] [-a] [-C] [-l N]`: fetches the get endpoint's tar stream and unpacks the file or
+/// directory tree to disk (default: named after the path's last segment in the current directory), or with -a/-C saves
+/// the archive (or the gzipped file) itself, as Kubo's `ipfs get`.
 /// </summary>
 internal static class GetCommand
 {
-    private const int DirectoryType = 1;
-
     public static Command Create()
     {
         var path = new Argument<string>("ipfs-path") { Description = "The path to the IPFS object(s) to be outputted." };
         var output = new Option<string?>("--output", "-o") { Description = "The path where the output should be stored." };
-        var command = new Command("get", "Download IPFS objects.") { path, output };
-        CliAction.Set(command, (parseResult, context) => CliAction.WithSessionAsync(context, requiresDaemon: false, async client =>
+        var archive = new Option<bool>("--archive", "-a") { Description = "Output a TAR archive." };
+        var compress = new Option<bool>("--compress", "-C") { Description = "Compress the output with GZIP compression." };
+        var level = new Option<int?>("--compression-level", "-l") { Description = "The level of compression (1-9)." };
+        var command = new Command("get", "Download IPFS objects.") { path, output, archive, compress, level };
+        CliAction.Set(command, (parseResult, context) =>
         {
-            string source = parseResult.GetValue(path)!;
-            string destination = Path.GetFullPath(parseResult.GetValue(output) ?? DefaultName(source));
-            await context.Output.WriteLineAsync($"Saving file(s) to {destination}");
-            await GetAsync(client, source, destination, depth: 0, context.CancellationToken);
-            return 0;
-        }));
+            bool isArchive = parseResult.GetValue(archive);
+            bool isCompressed = parseResult.GetValue(compress);
+            int? compressionLevel = parseResult.GetValue(level);
+            if (isCompressed && compressionLevel is < 1 or > 9)
+            {
+                throw new CliException("compression level must be between 1 and 9");
+            }
+
+            return CliAction.WithSessionAsync(context, requiresDaemon: false, async client =>
+            {
+                string source = parseResult.GetValue(path)!;
+                var flags = new List<KeyValuePair<string, string>>
+                {
+                    new("archive", CliAction.Flag(isArchive)),
+                    new("compress", CliAction.Flag(isCompressed)),
+                };
+                if (isCompressed && compressionLevel is int n)
+                {
+                    flags.Add(new("compression-level", n.ToString(CultureInfo.InvariantCulture)));
+                }
+
+                string destination = Path.GetFullPath(parseResult.GetValue(output) ?? KuboRpcEndpoints.ArchiveRootName(source));
+                using HttpResponseMessage response = await client.PostAsync("get", [source], flags, null, context.CancellationToken);
+                await using Stream body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                if (isArchive || isCompressed)
+                {
+                    destination = ArchiveFileName(destination, isArchive, isCompressed);
+                    await context.Output.WriteLineAsync($"Saving archive to {destination}");
+                    await using FileStream file = File.Create(destination);
+                    await body.CopyToAsync(file, context.CancellationToken);
+                }
+                else
+                {
+                    await context.Output.WriteLineAsync($"Saving file(s) to {destination}");
+                    try
+                    {
+                        await TarExtractor.ExtractAsync(body, destination, context.CancellationToken);
+                        await body.CopyToAsync(Stream.Null, context.CancellationToken);   // to the end, where the trailers are
+                    }
+                    catch (CliException) when (StreamError(response) is { } streamError)
+                    {
+                        throw new CliException(streamError);   // the daemon's reason, not the truncated archive it caused
+                    }
+                }
+
+                return StreamError(response) is { } error ? throw new CliException(error) : 0;
+            });
+        });
         return command;
     }
 
-    private static async Task GetAsync(RpcClient client, string source, string destination, int depth, CancellationToken cancellationToken)
+    /// <summary>Kubo's naming: -a adds ".tar" unless the name ends in .tar or .tar.gz; -C adds ".gz" unless it ends in .gz.</summary>
+    private static string ArchiveFileName(string path, bool archive, bool compress)
     {
-        if (depth > Helia.UnixFS.Exporter.UnixFSExporter.MaxDepth)
+        if (archive && !path.EndsWith(".tar", StringComparison.Ordinal) && !path.EndsWith(".tar.gz", StringComparison.Ordinal))
         {
-            throw new CliException($"{source}: directories nested deeper than {Helia.UnixFS.Exporter.UnixFSExporter.MaxDepth}");
+            path += ".tar";
         }
 
-        JsonElement listing = await client.PostJsonAsync("ls", [source], [], cancellationToken);
-        JsonElement[] links = [.. listing.GetProperty("Objects")[0].GetProperty("Links").EnumerateArray()];
-        bool isFile = links.Length == 1 && links[0].GetProperty("Name").GetString() is "" && links[0].GetProperty("Type").GetInt32() != DirectoryType;
-        if (isFile)
+        if (compress && !path.EndsWith(".gz", StringComparison.Ordinal))
         {
-            using HttpResponseMessage response = await client.PostAsync("cat", [source], [], null, cancellationToken);
-            await using (Stream body = await response.Content.ReadAsStreamAsync(cancellationToken))
-            await using (FileStream file = File.Create(destination))
-            {
-                await body.CopyToAsync(file, cancellationToken);
-            }
-
-            if (response.TrailingHeaders.TryGetValues(RpcResponses.StreamErrorTrailer, out IEnumerable<string>? errors))
-            {
-                File.Delete(destination);
-                throw new CliException(string.Join("; ", errors));
-            }
-
-            return;
+            path += ".gz";
         }
 
-        Directory.CreateDirectory(destination);
-        foreach (JsonElement link in links)
-        {
-            string name = link.GetProperty("Name").GetString()!;
-            if (name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\', '\0']) >= 0)
-            {
-                throw new CliException($"{source}: refusing to write the unsafe entry name \"{name}\"");
-            }
-
-            await GetAsync(client, $"{link.GetProperty("Hash").GetString()}", Path.Combine(destination, name), depth + 1, cancellationToken);
-        }
+        return path;
     }
 
-    private static string DefaultName(string source)
-    {
-        string trimmed = source.Trim().TrimEnd('/');
-        int slash = trimmed.LastIndexOf('/');
-        return slash >= 0 ? trimmed[(slash + 1)..] : trimmed;
-    }
+    private static string? StreamError(HttpResponseMessage response) =>
+        response.TrailingHeaders.TryGetValues(RpcResponses.StreamErrorTrailer, out IEnumerable<string>? errors) ? string.Join("; ", errors) : null;
 }

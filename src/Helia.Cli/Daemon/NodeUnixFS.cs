@@ -69,6 +69,55 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
         }
     }
 
+    public async IAsyncEnumerable<RpcGetEntry> WalkAsync(Cid root, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        UnixFSNode node = await unixfs.Exporter.GetNodeAsync(root, cancellationToken);
+        await foreach (RpcGetEntry entry in WalkAsync(node, "", 0, cancellationToken))
+        {
+            yield return entry;
+        }
+    }
+
+    private async IAsyncEnumerable<RpcGetEntry> WalkAsync(UnixFSNode node, string path, int depth, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (depth > UnixFSExporter.MaxDepth)
+        {
+            throw new RpcException($"{node.Cid}: directories nested deeper than {UnixFSExporter.MaxDepth}");
+        }
+
+        uint? mode = node.Data?.Mode;
+        DateTimeOffset? modTime = node.Data?.Mtime?.ToDateTimeOffset();
+        switch (node.Kind)
+        {
+            case UnixFSEntryKind.File or UnixFSEntryKind.RawFile:
+                yield return new RpcGetEntry(path, RpcEntryKind.File, node.Cid, node.FileSize, Mode: mode, ModTime: modTime);
+                break;
+            case UnixFSEntryKind.Symlink:
+                string target = System.Text.Encoding.UTF8.GetString(node.Data!.Data.Span);
+                yield return new RpcGetEntry(path, RpcEntryKind.Symlink, node.Cid, 0, target, mode, modTime);
+                break;
+            case UnixFSEntryKind.Directory or UnixFSEntryKind.ShardedDirectory:
+                yield return new RpcGetEntry(path, RpcEntryKind.Directory, node.Cid, depth == 0 ? node.DagSize : 0, Mode: mode, ModTime: modTime);
+                await foreach (UnixFSLink link in unixfs.Exporter.LsAsync(node, cancellationToken))
+                {
+                    if (!RpcGetEntry.IsSafeName(link.Name))
+                    {
+                        throw new RpcException($"directory {node.Cid} has an entry named \"{link.Name}\", which cannot be written to disk safely");
+                    }
+
+                    UnixFSNode child = await unixfs.Exporter.GetNodeAsync(link.Cid, cancellationToken);
+                    await foreach (RpcGetEntry entry in WalkAsync(child, path.Length == 0 ? link.Name : $"{path}/{link.Name}", depth + 1, cancellationToken))
+                    {
+                        yield return entry;
+                    }
+                }
+
+                break;
+            default:
+                throw new RpcException($"{node.Cid} is a {node.Kind} node, which cannot be exported");
+        }
+    }
+
     private static ImporterOptions ToImporterOptions(RpcAddOptions options)
     {
         ImporterOptions result;

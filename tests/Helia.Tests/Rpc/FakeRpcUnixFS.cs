@@ -48,4 +48,10 @@ internal sealed class FakeRpcUnixFS : IRpcUnixFS
         await Task.Yield();
         yield return new RpcLsLink("hello.txt", cid.ToString(), (ulong)_files[cid].Length, 2);
     }
+
+    public async IAsyncEnumerable<RpcGetEntry> WalkAsync(Cid root, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        yield return new RpcGetEntry("", RpcEntryKind.File, root, (ulong)_files[root].Length);
+    }
 }

@@ -23,4 +23,10 @@ public interface IRpcUnixFS
 
     /// <summary>The entries of a directory.</summary>
     IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The file, directory or symlink <paramref name="root"/> and everything below it, each directory before its
+    /// entries (in link order), for get's archive. Entry names that cannot be written to disk safely are refused.
+    /// </summary>
+    IAsyncEnumerable<RpcGetEntry> WalkAsync(Cid root, CancellationToken cancellationToken);
 }

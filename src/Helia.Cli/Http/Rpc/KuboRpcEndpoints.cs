@@ -55,6 +55,7 @@ public static partial class KuboRpcEndpoints
         MapSwarm(Map, backend);
         MapBitswap(Map, backend);
         MapUnixFS(Map, backend);
+        MapGet(Map, backend);
         return endpoints;
     }
 
