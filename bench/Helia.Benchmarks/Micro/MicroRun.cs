@@ -21,7 +21,7 @@ namespace Helia.Benchmarks.Micro;
 internal static class MicroRun
 {
     private static readonly Type[] s_benchmarks =
-        [typeof(VarintBenchmarks), typeof(CidBenchmarks), typeof(MultihashBenchmarks), typeof(DagPbBenchmarks), typeof(TransportBenchmarks), typeof(BitswapBenchmarks), typeof(InputBenchmarks)];
+        [typeof(VarintBenchmarks), typeof(CidBenchmarks), typeof(MultihashBenchmarks), typeof(DagPbBenchmarks), typeof(TransportBenchmarks), typeof(TransportTcpBenchmarks), typeof(BitswapBenchmarks), typeof(InputBenchmarks)];
 
     /// <summary>Runs the benchmarks that <paramref name="args"/> select (BenchmarkDotNet's own options; all of them by default).</summary>
     public static List<Figure> Run(string[] args, string artifacts, MachineLimits? limits)
@@ -80,6 +80,8 @@ internal static class MicroRun
     {
         LimitReference.Sha256 when limits?.Sha256 is Spread sha => (sha, MachineLimits.Sha256Name),
         LimitReference.ChaCha20Poly1305 when limits?.ChaCha20Poly1305 is Spread chacha => (chacha, MachineLimits.ChaChaName),
+        LimitReference.ChaCha20Poly1305Issue3Target when limits?.ChaCha20Poly1305 is Spread chacha =>
+            (chacha, MachineLimits.ChaChaName + " (issue 3 target: at least 0.40x)"),
         LimitReference.ChaCha20Poly1305EncryptAndDecrypt when limits?.ChaCha20Poly1305 is Spread chacha =>
             (chacha.Scale(0.5), MachineLimits.ChaChaName + " / 2 (encrypt + decrypt)"),
         _ => (null, null),

@@ -11,6 +11,9 @@ internal enum LimitReference
     /// <summary>openssl's single-core ChaCha20-Poly1305 rate.</summary>
     ChaCha20Poly1305,
 
+    /// <summary>The same rate, shown with issue 3's target (a stream over Noise at 40% of it or more).</summary>
+    ChaCha20Poly1305Issue3Target,
+
     /// <summary>Half of it: each byte is encrypted and then decrypted.</summary>
     ChaCha20Poly1305EncryptAndDecrypt,
 }

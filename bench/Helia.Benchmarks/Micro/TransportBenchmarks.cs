@@ -90,6 +90,12 @@ public class TransportBenchmarks
     private async Task SendAsync(PipeWriter output, PipeReader input, int count)
     {
         await output.WriteAsync(_payload.AsMemory(0, count));
+        await ReceiveAsync(input, count);
+    }
+
+    /// <summary>Reads and consumes exactly <paramref name="count"/> bytes from <paramref name="input"/>.</summary>
+    internal static async Task ReceiveAsync(PipeReader input, long count)
+    {
         long left = count;
         while (left > 0)
         {

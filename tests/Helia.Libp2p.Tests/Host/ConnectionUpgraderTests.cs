@@ -138,7 +138,8 @@ public class ConnectionUpgraderTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         var transport = new TcpTransport();
-        await using var listener = new TestPeer(transport);
+        var logs = new ListLoggerFactory();
+        await using var listener = new TestPeer(transport, logs: logs);
         await using var dialer = new TestPeer(new TcpTransport());
         Multiaddr address = await listener.ListenAsync(s_loopback, ct);
 
@@ -149,6 +150,7 @@ public class ConnectionUpgraderTests
 
             Exception failure = await listener.InboundFailures.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
             Assert.True(failure is Libp2pException, $"{name}: {failure}");
+            AssertLoggedFailure(logs, failure);
 
             // The listener closed that connection: our input ends.
             await DrainAsync(raw, ct).WaitAsync(s_timeout, ct);
@@ -162,7 +164,8 @@ public class ConnectionUpgraderTests
     public async Task Listener_BadNoiseSignature_RejectsThatPeerAndKeepsServing()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using var listener = new TestPeer(new TcpTransport());
+        var logs = new ListLoggerFactory();
+        await using var listener = new TestPeer(new TcpTransport(), logs: logs);
         await using var forger = new TestPeer(new TcpTransport());
         await using var honest = new TestPeer(new TcpTransport());
         Multiaddr address = await listener.ListenAsync(s_loopback, ct);
@@ -174,11 +177,18 @@ public class ConnectionUpgraderTests
         Exception failure = await listener.InboundFailures.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
         Assert.IsType<NoiseException>(failure);
         Assert.Contains("signature", failure.Message, StringComparison.OrdinalIgnoreCase);
+        AssertLoggedFailure(logs, failure);
 
         var good = await honest.DialAsync(address, ct).WaitAsync(s_timeout, ct);
         Assert.Equal(honest.Id, (await listener.Inbound.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct)).RemotePeer);
         Assert.Equal([8], await TestPeer.EchoThroughAsync(good, [8], ct).WaitAsync(s_timeout, ct));
     }
+
+    /// <summary>The listener logged why it closed the connection: the upgrade failure with the exception's message.</summary>
+    private static void AssertLoggedFailure(ListLoggerFactory logs, Exception failure) =>
+        Assert.True(
+            logs.Lines.Any(line => line.Contains("Upgrading the connection", StringComparison.Ordinal) && line.Contains(failure.Message, StringComparison.Ordinal)),
+            $"No log line gives the reason \"{failure.Message}\"; logged: {string.Join(" | ", logs.Lines)}");
 
     private static byte[] RandomBytes(int seed, int length)
     {

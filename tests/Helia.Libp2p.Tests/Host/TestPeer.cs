@@ -6,6 +6,7 @@ using Helia.Libp2p.Host;
 using Helia.Libp2p.Muxing.Yamux;
 using Helia.Libp2p.Security.Noise;
 using Helia.Multiformats;
+using Microsoft.Extensions.Logging;
 
 namespace Helia.Libp2p.Tests.Host;
 
@@ -23,7 +24,8 @@ internal sealed class TestPeer : IAsyncDisposable
     private readonly List<Libp2pConnection> _connections = [];
     private ITransportListener? _listener;
 
-    public TestPeer(ITransport transport, PrivateKey? key = null, ConnectionUpgraderOptions? options = null)
+    /// <summary>A peer on <paramref name="transport"/>; <paramref name="logs"/> (none by default) receives the upgrader's and the muxer's log, so tests can check a failure's logged reason.</summary>
+    public TestPeer(ITransport transport, PrivateKey? key = null, ConnectionUpgraderOptions? options = null, ILoggerFactory? logs = null)
     {
         _transport = transport;
         Key = key ?? Ed25519PrivateKey.Generate();
@@ -31,7 +33,8 @@ internal sealed class TestPeer : IAsyncDisposable
         Noise = new NoiseProtocol(Key);
         Protocols = new ProtocolRegistry();
         Protocols.Add(EchoProtocol, EchoAsync, new StreamHandlerOptions { MaxInboundStreams = 256, MaxOutboundStreams = 256 });
-        Upgrader = new ConnectionUpgrader([Noise], [new YamuxMuxer()], Protocols, options);
+        Upgrader = new ConnectionUpgrader(
+            [Noise], [new YamuxMuxer(logger: logs?.CreateLogger<YamuxMuxer>())], Protocols, options, logs?.CreateLogger<ConnectionUpgrader>());
     }
 
     public PrivateKey Key { get; }

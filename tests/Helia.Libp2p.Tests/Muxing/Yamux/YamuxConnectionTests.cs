@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Helia.Libp2p.Muxing.Yamux;
+using Helia.Libp2p.Tests.Host;
 
 namespace Helia.Libp2p.Tests.Muxing.Yamux;
 
@@ -25,7 +26,8 @@ public class YamuxConnectionTests
         await using IMuxedStream goodStream = await goodDialer.OpenStreamAsync(Token);
 
         var pipes = new DuplexPipePair();
-        var session = (YamuxConnection)muxer.Start(pipes.B, isInitiator: false);
+        var logger = new ListLogger<YamuxMuxer>();
+        var session = (YamuxConnection)new YamuxMuxer(logger: logger).Start(pipes.B, isInitiator: false);
         await using (session)
         {
             await WriteAsync(pipes.A.Output, BadFrames(name));
@@ -33,6 +35,9 @@ public class YamuxConnectionTests
             await WaitAsync(session.Closed);
             YamuxException reason = Assert.IsType<YamuxException>(session.CloseReason);
             Assert.Equal(YamuxError.ProtocolError, reason.Error);
+            Assert.True(
+                logger.Lines.Any(line => line.Contains("Yamux session aborted", StringComparison.Ordinal) && line.Contains(reason.Message, StringComparison.Ordinal)),
+                $"{name}: no log line gives the reason \"{reason.Message}\"; logged: {string.Join(" | ", logger.Lines)}");
             YamuxException accept = await Assert.ThrowsAsync<YamuxException>(async () => await session.AcceptStreamAsync(Token));
             Assert.Equal(YamuxError.SessionClosed, accept.Error);
             Assert.Same(reason, accept.InnerException);
