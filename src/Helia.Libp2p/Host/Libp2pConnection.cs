@@ -27,6 +27,8 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
     private readonly Task _acceptLoop;
     private int _disposed;
     private int _activeHandlers = 1;                // the accept loop holds one count until it ends
+    private int _openStreams;                       // inbound and outbound, negotiating or negotiated
+    private long _lastActivity = Stopwatch.GetTimestamp();
 
     internal Libp2pConnection(
         ITransportConnection transport, SecureChannel channel, IMuxedConnection muxed, bool isInitiator,
@@ -56,9 +58,42 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
 
     public CancellationToken Closed => _closed.Token;
 
+    /// <summary>Streams open now, inbound and outbound (including those still negotiating their protocol).</summary>
+    public int OpenStreamCount => Volatile.Read(ref _openStreams);
+
+    /// <summary>
+    /// True when no stream is open and none opened or closed within <paramref name="timeout"/> before
+    /// <paramref name="now"/> (a <see cref="Stopwatch"/> timestamp): with no stream, no application data can flow.
+    /// </summary>
+    public bool IsIdle(TimeSpan timeout, long now) =>
+        Volatile.Read(ref _openStreams) == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity), now) >= timeout;
+
+    private void StreamOpened()
+    {
+        Interlocked.Increment(ref _openStreams);
+        Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
+    }
+
+    private void StreamClosed()
+    {
+        Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
+        Interlocked.Decrement(ref _openStreams);
+    }
+
     public async ValueTask<IStream> NewStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken)
     {
-        IMuxedStream stream = await _muxed.OpenStreamAsync(cancellationToken);
+        StreamOpened();
+        IMuxedStream stream;
+        try
+        {
+            stream = await _muxed.OpenStreamAsync(cancellationToken);
+        }
+        catch
+        {
+            StreamClosed();
+            throw;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         timeout.CancelAfter(_options.StreamNegotiationTimeout);
         string? reserved = null;
@@ -68,12 +103,12 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
             {
                 reserved = ReserveOutbound(protocols[0]);
                 IDuplexPipe lazy = await MultistreamSelect.SelectLazilyAsync(stream, protocols[0], timeout.Token);
-                return new Libp2pStream(stream, protocols[0], this, lazy.Input, () => ReleaseOutbound(protocols[0]));
+                return new Libp2pStream(stream, protocols[0], this, lazy.Input, () => ReleaseOutbound(protocols[0], closed: true));
             }
 
             string protocol = await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token);
             reserved = ReserveOutbound(protocol);
-            return new Libp2pStream(stream, protocol, this, onDisposed: () => ReleaseOutbound(protocol));
+            return new Libp2pStream(stream, protocol, this, onDisposed: () => ReleaseOutbound(protocol, closed: true));
         }
         catch (Exception ex)
         {
@@ -81,6 +116,8 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
             {
                 ReleaseOutbound(reserved);
             }
+
+            StreamClosed();
 
             stream.Reset(ex is StreamLimitExceededException ? StreamErrorCode.LimitExceeded : StreamErrorCode.ProtocolError);
             await stream.DisposeAsync();
@@ -108,7 +145,14 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
         return protocol;
     }
 
-    private void ReleaseOutbound(string protocol) => _outboundCounts.AddOrUpdate(protocol, 0, static (_, n) => n - 1);
+    private void ReleaseOutbound(string protocol, bool closed = false)
+    {
+        _outboundCounts.AddOrUpdate(protocol, 0, static (_, n) => n - 1);
+        if (closed)
+        {
+            StreamClosed();
+        }
+    }
 
     public async ValueTask CloseAsync(CancellationToken cancellationToken = default) => await DisposeAsync();
 
@@ -137,6 +181,7 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
             while (!_closed.IsCancellationRequested)
             {
                 IMuxedStream stream = await _muxed.AcceptStreamAsync(_closed.Token);
+                StreamOpened();
                 Interlocked.Increment(ref _activeHandlers);
                 Task handler = HandleInboundAsync(stream);   // owned through _activeHandlers; it catches everything
                 Debug.Assert(handler is not null);
@@ -210,6 +255,7 @@ public sealed partial class Libp2pConnection : IConnection, IAsyncDisposable
             }
 
             await stream.DisposeAsync();
+            StreamClosed();
             ReleaseHandler();
         }
     }

@@ -299,8 +299,42 @@ public sealed partial class Libp2pHost
         }
     }
 
+    // A connection with no stream for IdleTimeout is closed; checked four times per timeout (at most every TrimInterval).
+    private async Task CloseIdlePeriodicallyAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan period = TimeSpan.FromTicks(Math.Clamp(_options.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, _options.TrimInterval.Ticks));
+        using var timer = new PeriodicTimer(period);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            await CloseIdleAsync();
+        }
+    }
+
+    internal async Task CloseIdleAsync()
+    {
+        Libp2pConnection[] idle;
+        lock (_lock)
+        {
+            long now = Stopwatch.GetTimestamp();
+            idle = [.. _openedAt.Keys.Where(c => c.IsIdle(_options.IdleTimeout, now))];
+        }
+
+        foreach (Libp2pConnection connection in idle)
+        {
+            Log.ClosingIdle(_logger, connection.RemotePeer, connection.RemoteAddress, _options.IdleTimeout);
+        }
+
+        if (idle.Length > 0)
+        {
+            await Task.WhenAll(idle.Select(c => c.CloseAsync().AsTask()));
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Closing the connection to {Peer} at {Address}: no stream for {Timeout}")]
+        public static partial void ClosingIdle(ILogger logger, PeerId peer, Multiaddr address, TimeSpan timeout);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "Host {Peer} listening on {Addresses}")]
         public static partial void Started(ILogger logger, PeerId peer, string addresses);
 

@@ -159,6 +159,11 @@ public sealed partial class Libp2pHost : ILibp2pHost
         _loops.Add(RunLoopAsync(AutoDialAsync, "auto-dial", stopping));
         _loops.Add(RunLoopAsync(PushIdentifyAsync, "identify push", stopping));
         _loops.Add(RunLoopAsync(TrimPeriodicallyAsync, "trim", stopping));
+        if (_options.IdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            _loops.Add(RunLoopAsync(CloseIdlePeriodicallyAsync, "idle", stopping));
+        }
+
         Log.Started(_logger, Id, string.Join(", ", bound));
 
         if (_options.EnableMdns)

@@ -15,6 +15,9 @@ public sealed class Libp2pHostOptions
     public static readonly TimeSpan DefaultDialTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultDiscoveredAddressTtl = TimeSpan.FromMinutes(10);
 
+    /// <summary>Idle connections are kept by default: a node's peers (mDNS, explicit dials, Bitswap) stay connected.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = Timeout.InfiniteTimeSpan;
+
     /// <summary>Where to listen; port 0 picks a free port (see <see cref="Libp2pHost.ListenAddresses"/> for the bound ones).</summary>
     public IReadOnlyList<Multiaddr> ListenAddresses { get; init; } = [Multiaddr.Parse("/ip4/0.0.0.0/tcp/0")];
 
@@ -31,6 +34,13 @@ public sealed class Libp2pHostOptions
 
     /// <summary>How often the connection count is checked against <see cref="HighWater"/>.</summary>
     public TimeSpan TrimInterval { get; init; } = DefaultTrimInterval;
+
+    /// <summary>
+    /// A connection with no open stream, and none opened or closed for this long, is closed (rust-libp2p's
+    /// idle_connection_timeout); a connection with an open stream is kept however long it is quiet.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (the default) never closes idle connections.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
 
     /// <summary>The bound on one dial (all of a peer's addresses).</summary>
     public TimeSpan DialTimeout { get; init; } = DefaultDialTimeout;
@@ -67,6 +77,11 @@ public sealed class Libp2pHostOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(GracePeriod, TimeSpan.Zero, nameof(GracePeriod));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TrimInterval, TimeSpan.Zero, nameof(TrimInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DialTimeout, TimeSpan.Zero, nameof(DialTimeout));
+        if (IdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DiscoveredAddressTtl, TimeSpan.Zero, nameof(DiscoveredAddressTtl));
         Identify.Validate();
         Mdns.Validate();

@@ -230,6 +230,34 @@ public class Libp2pHostTests
         }
     }
 
+    [Fact]
+    public async Task IdleTimeout_ConnectionWithoutStreamsClosed_ConnectionWithOpenStreamKept()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestHost host = await TestHost.StartAsync(new Libp2pHostOptions
+        {
+            ListenAddresses = [Loopback],
+            IdleTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        await using TestHost busy = await TestHost.StartAsync();
+        await using TestHost quiet = await TestHost.StartAsync();
+        using IDisposable hold = busy.Host.Handle("/test/hold/1.0.0", (_, token) => Task.Delay(System.Threading.Timeout.Infinite, token));
+
+        IConnection busyConnection = await host.Host.DialAsync(busy.Address, ct);
+        IStream held = await busyConnection.NewStreamAsync(["/test/hold/1.0.0"], ct);
+        await host.Host.DialAsync(quiet.Address, ct);   // idle once identify is done; its timeout ends after busy's would
+
+        PeerEventArgs first = await host.Disconnected.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Equal(quiet.Host.Id, first.Peer);
+        Assert.False(busyConnection.Closed.IsCancellationRequested);
+        Assert.Contains(busyConnection, host.Host.Connections);
+
+        await held.DisposeAsync();   // no stream left: busy's connection goes idle too
+        PeerEventArgs second = await host.Disconnected.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Equal(busy.Host.Id, second.Peer);
+        Assert.Empty(host.Host.Connections);
+    }
+
     /// <summary>A started host on 127.0.0.1 with its events collected into channels.</summary>
     internal sealed class TestHost : IAsyncDisposable
     {
