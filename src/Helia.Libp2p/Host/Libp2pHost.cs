@@ -30,7 +30,7 @@ public sealed partial class Libp2pHost : ILibp2pHost
     private readonly Dictionary<PeerId, List<Libp2pConnection>> _connections = [];
     private readonly Dictionary<Libp2pConnection, long> _openedAt = [];
     private readonly Dictionary<PeerId, Task<Libp2pConnection>> _dials = [];
-    private readonly List<ITransportListener> _listeners = [];
+    private readonly List<Listener> _listeners = [];
     private readonly List<Task> _loops = [];
     private readonly ConcurrentDictionary<Task, bool> _background = new();
     private readonly Channel<(HostEvent Kind, PeerEventArgs Args)> _events =
@@ -143,18 +143,11 @@ public sealed partial class Libp2pHost : ILibp2pHost
         }
 
         CancellationToken stopping = _stopping.Token;
-        var bound = new List<Multiaddr>();
         foreach (Multiaddr address in _options.ListenAddresses)
         {
-            ITransport transport = _transports.FirstOrDefault(t => t.CanDial(address))
-                ?? throw new ArgumentException($"No transport can listen on {address}.");
-            ITransportListener listener = await transport.ListenAsync(address, cancellationToken);
-            _listeners.Add(listener);
-            bound.Add(listener.Address);
-            _loops.Add(RunLoopAsync(ct => AcceptAsync(listener, ct), "accept", stopping));
+            await AddListenerAsync(address, cancellationToken);
         }
 
-        _listenAddresses = bound;
         _loops.Add(RunLoopAsync(RaiseEventsAsync, "event", stopping));
         _loops.Add(RunLoopAsync(AutoDialAsync, "auto-dial", stopping));
         _loops.Add(RunLoopAsync(PushIdentifyAsync, "identify push", stopping));
@@ -164,7 +157,7 @@ public sealed partial class Libp2pHost : ILibp2pHost
             _loops.Add(RunLoopAsync(CloseIdlePeriodicallyAsync, "idle", stopping));
         }
 
-        Log.Started(_logger, Id, string.Join(", ", bound));
+        Log.Started(_logger, Id, string.Join(", ", _listenAddresses));
 
         if (_options.EnableMdns)
         {
@@ -193,9 +186,16 @@ public sealed partial class Libp2pHost : ILibp2pHost
 
         await _stopping.CancelAsync();
         _protocols.Changed -= OnProtocolsChanged;
-        foreach (ITransportListener listener in _listeners)
+        Listener[] listeners;
+        lock (_lock)
         {
-            await listener.DisposeAsync();
+            listeners = [.. _listeners];
+            _listeners.Clear();
+        }
+
+        foreach (Listener listener in listeners)
+        {
+            await listener.StopAsync();
         }
 
         if (_mdns is not null)

@@ -123,6 +123,26 @@ public sealed class PeerStore : IPeerStore
         }
     }
 
+    /// <summary>Forgets every address of <paramref name="peer"/> that is not in <paramref name="keep"/>.</summary>
+    public void RemoveAddressesExcept(PeerId peer, IReadOnlyCollection<Multiaddr> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        var plain = new HashSet<Multiaddr>(keep.Select(a => a.WithoutPeerId()));
+        lock (_peers)
+        {
+            if (_peers.TryGetValue(peer, out Entry? entry))
+            {
+                foreach (Multiaddr address in entry.Addresses.Keys)
+                {
+                    if (!plain.Contains(address))
+                    {
+                        entry.Addresses.Remove(address);
+                    }
+                }
+            }
+        }
+    }
+
     public void SetProtocols(PeerId peer, IEnumerable<string> protocols)
     {
         ArgumentNullException.ThrowIfNull(protocols);

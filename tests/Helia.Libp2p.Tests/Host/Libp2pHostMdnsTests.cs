@@ -41,13 +41,7 @@ public class Libp2pHostMdnsTests
     {
         LoopbackNamespace.SkipUnlessLoopbackOnly();
         CancellationToken ct = TestContext.Current.CancellationToken;
-        var options = new Libp2pHostOptions
-        {
-            ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")],
-            EnableMdns = true,
-            MdnsAutoDial = false,
-            Mdns = new MdnsOptions { Interfaces = ["lo"], ServiceName = LoopbackNamespace.UniqueService() },
-        };
+        Libp2pHostOptions options = DiscoverOnly(MdnsOptions.DefaultQueryInterval);
         await using TestHost a = await TestHost.StartAsync(options);
         await using TestHost b = await TestHost.StartAsync(options);
 
@@ -58,4 +52,38 @@ public class Libp2pHostMdnsTests
         Assert.Empty(a.Host.Connections);
         Assert.Empty(b.Host.Connections);
     }
+
+    [Fact]
+    public async Task ListenAsync_WithMdns_NewAddressAnnouncedUnasked()
+    {
+        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Libp2pHostOptions options = DiscoverOnly(TimeSpan.FromHours(1));
+        await using TestHost a = await TestHost.StartAsync(options);
+        await using TestHost b = await TestHost.StartAsync(options);
+        PeerEventArgs first = await a.Discovered.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct);
+        Assert.Equal(b.Host.Id, first.Peer);
+
+        // Nobody queries again for an hour: only an unsolicited response can tell a of the new address.
+        Multiaddr added = await b.Host.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), ct);
+
+        PeerEventArgs again;
+        do
+        {
+            again = await a.Discovered.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct);
+        }
+        while (!again.Addresses.Any(address => address.WithoutPeerId() == added));
+
+        Assert.Equal(b.Host.Id, again.Peer);
+        Assert.Contains(added, a.Host.PeerStore.GetAddresses(b.Host.Id));
+    }
+
+    /// <summary>Hosts on 127.0.0.1 with mDNS on loopback, a service of their own, and no auto-dial.</summary>
+    private static Libp2pHostOptions DiscoverOnly(TimeSpan queryInterval) => new()
+    {
+        ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")],
+        EnableMdns = true,
+        MdnsAutoDial = false,
+        Mdns = new MdnsOptions { Interfaces = ["lo"], ServiceName = LoopbackNamespace.UniqueService(), QueryInterval = queryInterval },
+    };
 }

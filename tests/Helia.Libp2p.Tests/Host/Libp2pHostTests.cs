@@ -121,9 +121,7 @@ public class Libp2pHostTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using TestHost a = await TestHost.StartAsync();
         await using TestHost b = await TestHost.StartAsync();
-        await a.Host.DialAsync(b.Address, ct);
-        await a.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
-        await b.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        await ConnectAndIdentifyAsync(a, b, ct);
 
         using IDisposable registration = b.Host.Handle("/test/late/1.0.0", (_, _) => Task.CompletedTask);
 
@@ -256,6 +254,56 @@ public class Libp2pHostTests
         PeerEventArgs second = await host.Disconnected.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
         Assert.Equal(busy.Host.Id, second.Peer);
         Assert.Empty(host.Host.Connections);
+    }
+
+    [Fact]
+    public async Task ListenAsync_AfterStart_PushedToConnectedPeersAndAccepting()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestHost a = await TestHost.StartAsync();
+        await using TestHost b = await TestHost.StartAsync();
+        await ConnectAndIdentifyAsync(a, b, ct);
+
+        Multiaddr added = await b.Host.ListenAsync(Loopback, ct);
+
+        PeerEventArgs pushed = await a.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Equal(b.Host.Id, pushed.Peer);
+        Assert.Contains(added, pushed.Addresses);
+        Assert.Contains(added, a.Host.PeerStore.GetAddresses(b.Host.Id));
+        Assert.Equal(2, b.Host.ListenAddresses.Count);
+        await using TestHost c = await TestHost.StartAsync();
+        IConnection viaNewListener = await c.Host.DialAsync(added.WithPeerId(b.Host.Id), ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Equal(b.Host.Id, viaNewListener.RemotePeer);
+    }
+
+    [Fact]
+    public async Task StopListeningAsync_PushedToConnectedPeersWhoForgetTheAddress()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestHost a = await TestHost.StartAsync();
+        await using TestHost b = await TestHost.StartAsync(new Libp2pHostOptions { ListenAddresses = [Loopback, Loopback] });
+        await ConnectAndIdentifyAsync(a, b, ct);
+        Multiaddr kept = b.Host.ListenAddresses[0], closing = b.Host.ListenAddresses[1];
+        Assert.Contains(closing, a.Host.PeerStore.GetAddresses(b.Host.Id));
+
+        Assert.True(await b.Host.StopListeningAsync(closing, ct));
+
+        PeerEventArgs pushed = await a.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Equal([kept], pushed.Addresses);
+        Assert.Equal([kept], a.Host.PeerStore.GetAddresses(b.Host.Id));
+        Assert.Equal([kept], b.Host.ListenAddresses);
+        Assert.Single(a.Host.Connections);   // the connection itself stays
+        await using TestHost c = await TestHost.StartAsync();
+        await Assert.ThrowsAsync<Libp2pException>(() => c.Host.DialAsync(closing.WithPeerId(b.Host.Id), ct).AsTask().WaitAsync(Timeout, ct));
+        Assert.False(await b.Host.StopListeningAsync(closing, ct));
+    }
+
+    /// <summary>Connects <paramref name="a"/> to <paramref name="b"/> and waits until each has identified the other.</summary>
+    private static async Task ConnectAndIdentifyAsync(TestHost a, TestHost b, CancellationToken ct)
+    {
+        await a.Host.DialAsync(b.Address, ct);
+        await a.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        await b.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
     }
 
     /// <summary>A started host on 127.0.0.1 with its events collected into channels.</summary>

@@ -112,7 +112,7 @@ public sealed partial class IdentifyService
                 stream.Input, IdentifyMessage.Parser, _options.MaxMessageSize, PushProtocolId, cancellationToken);
             if (message is not null)
             {
-                Apply(stream.Connection, message);
+                Apply(stream.Connection, message, replaceAddresses: true);
             }
         }
         catch (Libp2pProtocolException ex)
@@ -144,8 +144,12 @@ public sealed partial class IdentifyService
         return message;
     }
 
-    /// <summary>Checks a peer's message and stores it; throws <see cref="Libp2pProtocolException"/> if it lies about its key.</summary>
-    internal void Apply(IConnection connection, IdentifyMessage message)
+    /// <summary>
+    /// Checks a peer's message and stores it; throws <see cref="Libp2pProtocolException"/> if it lies about its key.
+    /// A push (<paramref name="replaceAddresses"/>) states the peer's current addresses: any other address we held for
+    /// it, except the one we are connected to, is forgotten (a listener it closed is no longer dialed).
+    /// </summary>
+    internal void Apply(IConnection connection, IdentifyMessage message, bool replaceAddresses = false)
     {
         PeerId peer = connection.RemotePeer;
         ReadOnlyMemory<byte> publicKey = message.HasPublicKey ? message.PublicKey.Memory : default;
@@ -176,6 +180,11 @@ public sealed partial class IdentifyService
         }
 
         IPeerStore store = _host.PeerStore;
+        if (replaceAddresses && store is Host.PeerStore concrete)
+        {
+            concrete.RemoveAddressesExcept(peer, [.. addresses, connection.RemoteAddress]);
+        }
+
         store.AddAddresses(peer, addresses, _options.AddressTtl);
         store.SetProtocols(peer, message.Protocols.Take(_options.MaxProtocols));
         store.SetIdentity(peer, publicKey, message.HasAgentVersion ? message.AgentVersion : null, observed);
