@@ -106,6 +106,30 @@ public class MdnsDiscoveryTests
     }
 
     [Fact]
+    public async Task Start_IPv6Link_TwoServicesDiscoverEachOtherOverFf02Fb()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string link = await LoopbackNamespace.SkipUnlessContainedVethAsync(ct);
+        PeerId a = TestPeers.Create(1), b = TestPeers.Create(2);
+        var options = new MdnsOptions { ServiceName = LoopbackNamespace.UniqueService(), Interfaces = [link] };
+        await using var first = new MdnsDiscovery(a, () => [Multiaddr.Parse("/ip6/::1/tcp/4001")], options);
+        await using var second = new MdnsDiscovery(b, () => [Multiaddr.Parse("/ip6/::1/tcp/4002")], options);
+        Channel<PeerInfo> firstFound = Collect(first), secondFound = Collect(second);
+
+        await first.StartAsync(ct);
+        await second.StartAsync(ct);
+
+        PeerInfo seenByFirst = await firstFound.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        PeerInfo seenBySecond = await secondFound.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Empty(first.Interfaces);   // the veth has no IPv4 address: all of it went over IPv6
+        Assert.Equal(link, Assert.Single(first.IPv6Interfaces).Name);
+        Assert.Equal(b, seenByFirst.Id);
+        Assert.Equal([Multiaddr.Parse("/ip6/::1/tcp/4002")], seenByFirst.Addresses);
+        Assert.Equal(a, seenBySecond.Id);
+        Assert.Equal([Multiaddr.Parse("/ip6/::1/tcp/4001")], seenBySecond.Addresses);
+    }
+
+    [Fact]
     public async Task Start_GarbageAndFloodOnTheWire_StillDiscovers()
     {
         LoopbackNamespace.SkipUnlessLoopbackOnly();
@@ -146,7 +170,8 @@ public class MdnsDiscoveryTests
         await discovery.StartAsync(TestContext.Current.CancellationToken);
 
         Assert.Empty(discovery.Interfaces);
-        Assert.True(logger.Contains("no usable IPv4 multicast interface"));
+        Assert.Empty(discovery.IPv6Interfaces);
+        Assert.True(logger.Contains("no usable multicast interface"));
     }
 
     private static Channel<PeerInfo> Collect(MdnsDiscovery discovery)

@@ -10,11 +10,10 @@ public sealed partial class MdnsDiscovery
 {
     private const int ReceiveBufferSize = 65536;   // a whole UDP datagram, so an oversized one is seen and rejected whole
 
-    private async Task ReceiveAsync(CancellationToken cancellationToken)
+    private async Task ReceiveAsync(Socket socket, CancellationToken cancellationToken)
     {
-        Socket socket = _socket!;
         byte[] buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize);
-        var remote = new SocketAddress(AddressFamily.InterNetwork);
+        var remote = new SocketAddress(socket.AddressFamily);
         while (true)
         {
             int received;
@@ -131,7 +130,7 @@ public sealed partial class MdnsDiscovery
             return "(unknown)";
         }
 
-        var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
+        var endPoint = (IPEndPoint)new IPEndPoint(address.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(address);
         return endPoint.ToString();
     }
 
@@ -140,8 +139,11 @@ public sealed partial class MdnsDiscovery
         [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS started as {Instance} on {Interfaces}")]
         public static partial void Started(ILogger logger, string instance, string interfaces);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS found no usable IPv4 multicast interface; discovery is off")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS found no usable multicast interface; discovery is off")]
         public static partial void NoInterface(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS over IPv6 is unavailable: {Reason}")]
+        public static partial void IPv6Unavailable(ILogger logger, string reason);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS could not join the group on {Interface}: {Reason}")]
         public static partial void JoinFailed(ILogger logger, string @interface, string reason);

@@ -11,7 +11,8 @@ namespace Helia.Libp2p.Discovery.Mdns;
 
 /// <summary>
 /// Local peer discovery over multicast DNS (specs: libp2p/discovery/mdns.md), interoperable with js-libp2p's
-/// @libp2p/mdns and go-libp2p: one UDP socket on 0.0.0.0:5353 joined to 224.0.0.251 on each chosen interface.
+/// @libp2p/mdns and go-libp2p: one UDP socket on 0.0.0.0:5353 joined to 224.0.0.251 on each chosen interface, and
+/// (<see cref="MdnsOptions.EnableIPv6"/>) one on [::]:5353 joined to ff02::fb on each IPv6 multicast interface.
 /// It queries at start and every <see cref="MdnsOptions.QueryInterval"/>, announces itself at start, answers queries
 /// for the service (at most once per <see cref="MdnsOptions.MinResponseInterval"/>), and raises <see cref="Discovered"/>
 /// for every other peer it hears of (once per peer per half interval unless its addresses change).
@@ -19,6 +20,7 @@ namespace Helia.Libp2p.Discovery.Mdns;
 public sealed partial class MdnsDiscovery : IAsyncDisposable
 {
     public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.251");
+    public static readonly IPAddress MulticastGroupIPv6 = IPAddress.Parse("ff02::fb");
 
     private readonly PeerId _self;
     private readonly Func<IReadOnlyList<Multiaddr>> _listenAddresses;
@@ -30,8 +32,11 @@ public sealed partial class MdnsDiscovery : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Dictionary<PeerId, SeenPeer> _seen = [];
     private Socket? _socket;
+    private Socket? _socket6;
     private IReadOnlyList<MdnsInterface> _interfaces = [];
+    private IReadOnlyList<MdnsInterface> _interfaces6 = [];
     private Task _receiveLoop = Task.CompletedTask;
+    private Task _receiveLoop6 = Task.CompletedTask;
     private Task _queryLoop = Task.CompletedTask;
     private Task _responseLoop = Task.CompletedTask;
     private long _windowStart;
@@ -59,8 +64,11 @@ public sealed partial class MdnsDiscovery : IAsyncDisposable
     /// <summary>Our DNS-SD instance: <c>&lt;peer-name&gt;._p2p._udp.local</c>.</summary>
     public string InstanceName { get; }
 
-    /// <summary>The interfaces in use after <see cref="StartAsync"/>; empty when none was usable.</summary>
+    /// <summary>The IPv4 interfaces in use after <see cref="StartAsync"/>; empty when none was usable.</summary>
     public IReadOnlyList<MdnsInterface> Interfaces => _interfaces;
+
+    /// <summary>The IPv6 interfaces in use after <see cref="StartAsync"/> (IPv6 indexes and addresses); empty when none was usable.</summary>
+    public IReadOnlyList<MdnsInterface> IPv6Interfaces => _interfaces6;
 
     /// <summary>Binds the socket, joins the group, queries and announces. Calling it again does nothing.</summary>
     public async ValueTask StartAsync(CancellationToken cancellationToken = default)
@@ -71,53 +79,36 @@ public sealed partial class MdnsDiscovery : IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(_stopped.IsCancellationRequested, this);
-        List<MdnsInterface> interfaces = MdnsInterface.Select(_options.Interfaces);
-        if (interfaces.Count == 0)
+        (_socket, _interfaces) = OpenSocket(AddressFamily.InterNetwork, MdnsInterface.Select(_options.Interfaces));
+        if (_options.EnableIPv6)
+        {
+            try
+            {
+                (_socket6, _interfaces6) = OpenSocket(AddressFamily.InterNetworkV6, MdnsInterface.SelectIPv6(_options.Interfaces));
+            }
+            catch (SocketException ex)
+            {
+                Log.IPv6Unavailable(_logger, ex.Message);   // IPv4 goes on alone
+            }
+        }
+
+        if (_socket is null && _socket6 is null)
         {
             Log.NoInterface(_logger);
             return;
         }
-
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(IPAddress.Any, _options.Port));
-            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 255);
-            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, true);
-            var joined = new List<MdnsInterface>();
-            foreach (MdnsInterface candidate in interfaces)
-            {
-                try
-                {
-                    socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(MulticastGroup, candidate.Index));
-                    joined.Add(candidate);
-                }
-                catch (SocketException ex)
-                {
-                    Log.JoinFailed(_logger, candidate.Name, ex.Message);
-                }
-            }
-
-            if (joined.Count == 0)
-            {
-                socket.Dispose();
-                Log.NoInterface(_logger);
-                return;
-            }
-
-            _interfaces = joined;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        _socket = socket;
-        Log.Started(_logger, InstanceName, string.Join(", ", _interfaces.Select(i => i.Name)));
+        Log.Started(_logger, InstanceName, string.Join(", ", _interfaces.Select(i => i.Name).Concat(_interfaces6.Select(i => i.Name + " (IPv6)"))));
         CancellationToken stopping = _stopped.Token;
-        _receiveLoop = RunLoopAsync(ReceiveAsync, "receive", stopping);
+        if (_socket is { } socket4)
+        {
+            _receiveLoop = RunLoopAsync(ct => ReceiveAsync(socket4, ct), "receive", stopping);
+        }
+
+        if (_socket6 is { } socket6)
+        {
+            _receiveLoop6 = RunLoopAsync(ct => ReceiveAsync(socket6, ct), "IPv6 receive", stopping);
+        }
+
         _responseLoop = RunLoopAsync(RespondAsync, "response", stopping);
         RequestAnnouncement();
         await SendQueryAsync(cancellationToken);
@@ -147,7 +138,8 @@ public sealed partial class MdnsDiscovery : IAsyncDisposable
         await _stopped.CancelAsync();
         _responseRequests.Writer.TryComplete();
         _socket?.Dispose();
-        await Task.WhenAll(_receiveLoop, _queryLoop, _responseLoop);
+        _socket6?.Dispose();
+        await Task.WhenAll(_receiveLoop, _receiveLoop6, _queryLoop, _responseLoop);
         _stopped.Dispose();
         _sendLock.Dispose();
     }
@@ -165,7 +157,7 @@ public sealed partial class MdnsDiscovery : IAsyncDisposable
     {
         await foreach (bool _ in _responseRequests.Reader.ReadAllAsync(cancellationToken))
         {
-            List<IPAddress> local = [.. _interfaces.SelectMany(i => i.Addresses)];
+            List<IPAddress> local = [.. _interfaces.SelectMany(i => i.Addresses), .. _interfaces6.SelectMany(i => i.Addresses).Where(a => !a.IsIPv6LinkLocal)];
             List<Multiaddr> addresses = MdnsPackets.ExpandUnspecified(_listenAddresses(), local);
             if (addresses.Count > 0)
             {
@@ -181,33 +173,118 @@ public sealed partial class MdnsDiscovery : IAsyncDisposable
 
     private async ValueTask SendAsync(DnsMessage message, CancellationToken cancellationToken)
     {
-        Socket? socket = _socket;
-        if (socket is null)
+        if (_socket is null && _socket6 is null)
         {
             return;
         }
 
         byte[] packet = message.ToArray();
-        var group = new IPEndPoint(MulticastGroup, _options.Port);
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            foreach (MdnsInterface target in _interfaces)
+            if (_socket is { } socket)
             {
-                try
+                var group = new IPEndPoint(MulticastGroup, _options.Port);
+                foreach (MdnsInterface target in _interfaces)
                 {
-                    socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, target.Addresses[0].GetAddressBytes());
-                    await socket.SendToAsync(packet, SocketFlags.None, group, cancellationToken);
+                    await SendOnAsync(socket, target, SocketOptionLevel.IP, target.Addresses[0].GetAddressBytes(), packet, group, cancellationToken);
                 }
-                catch (SocketException ex)
+            }
+
+            if (_socket6 is { } socket6)
+            {
+                foreach (MdnsInterface target in _interfaces6)
                 {
-                    Log.SendFailed(_logger, target.Name, ex.Message);
+                    var group = new IPEndPoint(new IPAddress(MulticastGroupIPv6.GetAddressBytes(), target.Index), _options.Port);
+                    await SendOnAsync(socket6, target, SocketOptionLevel.IPv6, target.Index, packet, group, cancellationToken);
                 }
             }
         }
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    // IPv4 names the outgoing interface by its address, IPv6 by its index.
+    private async ValueTask SendOnAsync(
+        Socket socket, MdnsInterface target, SocketOptionLevel level, object outgoing, byte[] packet, IPEndPoint group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (outgoing is int index)
+            {
+                socket.SetSocketOption(level, SocketOptionName.MulticastInterface, index);
+            }
+            else
+            {
+                socket.SetSocketOption(level, SocketOptionName.MulticastInterface, (byte[])outgoing);
+            }
+
+            await socket.SendToAsync(packet, SocketFlags.None, group, cancellationToken);
+        }
+        catch (SocketException ex)
+        {
+            Log.SendFailed(_logger, target.Name, ex.Message);
+        }
+    }
+
+    // A socket on the mDNS port joined to the group on every candidate interface that accepts it; null when none does.
+    private (Socket? Socket, IReadOnlyList<MdnsInterface> Joined) OpenSocket(AddressFamily family, List<MdnsInterface> candidates)
+    {
+        if (candidates.Count == 0)
+        {
+            return (null, []);
+        }
+
+        bool v6 = family == AddressFamily.InterNetworkV6;
+        SocketOptionLevel level = v6 ? SocketOptionLevel.IPv6 : SocketOptionLevel.IP;
+        var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (v6)
+            {
+                socket.DualMode = false;   // IPv4 has its own socket on the same port
+            }
+
+            socket.Bind(new IPEndPoint(v6 ? IPAddress.IPv6Any : IPAddress.Any, _options.Port));
+            socket.SetSocketOption(level, SocketOptionName.MulticastTimeToLive, 255);
+            socket.SetSocketOption(level, SocketOptionName.MulticastLoopback, true);
+            var joined = new List<MdnsInterface>();
+            foreach (MdnsInterface candidate in candidates)
+            {
+                try
+                {
+                    if (v6)
+                    {
+                        socket.SetSocketOption(level, SocketOptionName.AddMembership, new IPv6MulticastOption(MulticastGroupIPv6, candidate.Index));
+                    }
+                    else
+                    {
+                        socket.SetSocketOption(level, SocketOptionName.AddMembership, new MulticastOption(MulticastGroup, candidate.Index));
+                    }
+
+                    joined.Add(candidate);
+                }
+                catch (SocketException ex)
+                {
+                    Log.JoinFailed(_logger, candidate.Name, ex.Message);
+                }
+            }
+
+            if (joined.Count == 0)
+            {
+                socket.Dispose();
+                return (null, []);
+            }
+
+            return (socket, joined);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 

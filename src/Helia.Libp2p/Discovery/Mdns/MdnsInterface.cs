@@ -4,21 +4,33 @@ using System.Net.Sockets;
 
 namespace Helia.Libp2p.Discovery.Mdns;
 
-/// <summary>A network interface mDNS sends and listens on: its name, IPv4 index and IPv4 addresses.</summary>
+/// <summary>A network interface mDNS sends and listens on: its name, its index for one address family, and its addresses of that family.</summary>
 public sealed record MdnsInterface(string Name, int Index, IReadOnlyList<IPAddress> Addresses)
 {
     /// <summary>
     /// The interfaces that are up, support multicast and have an IPv4 address; only those named in
     /// <paramref name="names"/> when it is given. Linux reports loopback's state as Unknown, which counts as up.
     /// </summary>
-    public static List<MdnsInterface> Select(IReadOnlyList<string>? names)
+    public static List<MdnsInterface> Select(IReadOnlyList<string>? names) => Select(names, AddressFamily.InterNetwork);
+
+    /// <summary>
+    /// The interfaces that are up, support multicast and have an IPv6 address (link-local included: it is what
+    /// ff02::fb is sent from); only those named in <paramref name="names"/> when it is given. Loopback is left out:
+    /// Linux has no IPv6 multicast route over lo (a send fails with "network unreachable").
+    /// </summary>
+    public static List<MdnsInterface> SelectIPv6(IReadOnlyList<string>? names) => Select(names, AddressFamily.InterNetworkV6);
+
+    private static List<MdnsInterface> Select(IReadOnlyList<string>? names, AddressFamily family)
     {
+        bool v6 = family == AddressFamily.InterNetworkV6;
         var selected = new List<MdnsInterface>();
         foreach (NetworkInterface candidate in NetworkInterface.GetAllNetworkInterfaces())
         {
+            bool loopback = candidate.NetworkInterfaceType == NetworkInterfaceType.Loopback;
             bool up = candidate.OperationalStatus == OperationalStatus.Up
-                || (candidate.OperationalStatus == OperationalStatus.Unknown && candidate.NetworkInterfaceType == NetworkInterfaceType.Loopback);
-            if (!up || !candidate.SupportsMulticast || !candidate.Supports(NetworkInterfaceComponent.IPv4)
+                || (candidate.OperationalStatus == OperationalStatus.Unknown && loopback);
+            if (!up || (v6 && loopback) || !candidate.SupportsMulticast
+                || !candidate.Supports(v6 ? NetworkInterfaceComponent.IPv6 : NetworkInterfaceComponent.IPv4)
                 || (names is not null && !names.Contains(candidate.Name, StringComparer.Ordinal)))
             {
                 continue;
@@ -28,7 +40,7 @@ public sealed record MdnsInterface(string Name, int Index, IReadOnlyList<IPAddre
             var addresses = new List<IPAddress>();
             foreach (UnicastIPAddressInformation unicast in properties.UnicastAddresses)
             {
-                if (unicast.Address.AddressFamily == AddressFamily.InterNetwork)
+                if (unicast.Address.AddressFamily == family)
                 {
                     addresses.Add(unicast.Address);
                 }
@@ -36,7 +48,8 @@ public sealed record MdnsInterface(string Name, int Index, IReadOnlyList<IPAddre
 
             if (addresses.Count > 0)
             {
-                selected.Add(new MdnsInterface(candidate.Name, properties.GetIPv4Properties().Index, addresses));
+                int index = v6 ? properties.GetIPv6Properties().Index : properties.GetIPv4Properties().Index;
+                selected.Add(new MdnsInterface(candidate.Name, index, addresses));
             }
         }
 

@@ -22,8 +22,14 @@ public sealed class MdnsOptions
     /// <summary>How often to ask the network for peers; the first query goes out at start.</summary>
     public TimeSpan QueryInterval { get; init; } = DefaultQueryInterval;
 
-    /// <summary>Names of the interfaces to use (e.g. "lo", "eth0"); null uses every IPv4 multicast interface that is up.</summary>
+    /// <summary>Names of the interfaces to use (e.g. "lo", "eth0"); null uses every multicast interface that is up.</summary>
     public IReadOnlyList<string>? Interfaces { get; init; }
+
+    /// <summary>
+    /// Also use IPv6: a second socket on [::]:5353 joined to ff02::fb on each IPv6 multicast interface (not loopback,
+    /// where Linux cannot multicast IPv6). js-libp2p's @libp2p/mdns speaks IPv4 only; go-libp2p speaks both.
+    /// </summary>
+    public bool EnableIPv6 { get; init; } = true;
 
     /// <summary>Our DNS-SD instance label; null picks a random lower-case alphanumeric one of 32 characters.</summary>
     public string? PeerName { get; init; }
