@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Helia.Cli.Http.Rpc;
 using Helia.Core.Blocks;
+using Helia.Core.Ipld.DagPb;
 using Helia.Multiformats;
 using Helia.UnixFS;
 using Helia.UnixFS.Exporter;
@@ -8,11 +9,15 @@ using Helia.UnixFS.Importer;
 
 namespace Helia.Cli.Daemon;
 
-/// <summary>add, cat and ls over HeliaUnixFS (Kubo's defaults: CIDv0 and 256 KiB chunks unless cid-version=1).</summary>
+/// <summary>add, cat, ls and files/stat over HeliaUnixFS (Kubo's defaults: CIDv0 and 256 KiB chunks unless cid-version=1).</summary>
 internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : IRpcUnixFS
 {
     /// <summary>Kubo's cap on inline-limit: an identity CID longer than this is refused.</summary>
     public const int MaxInlineLimit = 128;
+
+    private const int DirectoryType = 1;
+    private const int FileType = 2;
+    private const int SymlinkType = 4;
 
     public async ValueTask<RpcAdded> AddFileAsync(Stream content, RpcAddOptions options, CancellationToken cancellationToken)
     {
@@ -55,17 +60,23 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
 
     public async IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        UnixFSNode directory = await unixfs.Exporter.GetNodeAsync(cid, cancellationToken);
-        if (!directory.IsDirectory)
+        UnixFSNode node = await unixfs.Exporter.GetNodeAsync(cid, cancellationToken);
+        if (!node.IsDirectory)
         {
-            yield return new RpcLsLink("", cid.ToString(), directory.FileSize, 2);
+            // Kubo lists any other node's own links: a file's chunks, unnamed; a raw leaf or a single-block file has none.
+            foreach (PBLink link in node.DagPb?.Links ?? [])
+            {
+                yield return link.Hash.Codec == Multicodec.Raw
+                    ? new RpcLsLink(link.Name ?? "", link.Hash.ToString(), link.Tsize ?? 0, FileType)
+                    : ToLsLink(link.Name ?? "", await unixfs.Exporter.GetNodeAsync(link.Hash, cancellationToken));
+            }
+
             yield break;
         }
 
-        await foreach (UnixFSLink link in unixfs.Exporter.LsAsync(directory, cancellationToken))
+        await foreach (UnixFSLink link in unixfs.Exporter.LsAsync(node, cancellationToken))
         {
-            UnixFSNode child = await unixfs.Exporter.GetNodeAsync(link.Cid, cancellationToken);
-            yield return new RpcLsLink(link.Name, link.Cid.ToString(), child.IsDirectory ? 0 : child.FileSize, child.IsDirectory ? 1 : 2);
+            yield return ToLsLink(link.Name, await unixfs.Exporter.GetNodeAsync(link.Cid, cancellationToken));
         }
     }
 
@@ -117,6 +128,21 @@ internal sealed class NodeUnixFS(HeliaUnixFS unixfs, IBlockstore blockstore) : I
                 throw new RpcException($"{node.Cid} is a {node.Kind} node, which cannot be exported");
         }
     }
+
+    public async ValueTask<RpcFileStat> StatAsync(Cid cid, CancellationToken cancellationToken)
+    {
+        UnixFSNode node = await unixfs.Exporter.GetNodeAsync(cid, cancellationToken);
+        string type = node.IsDirectory ? "directory" : node.Kind == UnixFSEntryKind.Symlink ? "symlink" : "file";
+        return new RpcFileStat(cid.ToString(), node.IsDirectory ? 0 : node.FileSize, node.DagSize, node.DagPb?.Links.Count ?? 0, type);
+    }
+
+    /// <summary>An ls entry as Kubo resolves it: the child's unixfs_pb type (directory 1, file 2, symlink 4 with its target) and file size.</summary>
+    private static RpcLsLink ToLsLink(string name, UnixFSNode child) => child.Kind switch
+    {
+        UnixFSEntryKind.Directory or UnixFSEntryKind.ShardedDirectory => new RpcLsLink(name, child.Cid.ToString(), 0, DirectoryType),
+        UnixFSEntryKind.Symlink => new RpcLsLink(name, child.Cid.ToString(), 0, SymlinkType, System.Text.Encoding.UTF8.GetString(child.Data!.Data.Span)),
+        _ => new RpcLsLink(name, child.Cid.ToString(), child.FileSize, FileType),
+    };
 
     private static ImporterOptions ToImporterOptions(RpcAddOptions options)
     {

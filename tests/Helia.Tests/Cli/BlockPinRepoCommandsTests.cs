@@ -1,6 +1,7 @@
 using Helia.Multiformats;
 using Helia.Tests.Blocks;
 using Helia.UnixFS;
+using Helia.UnixFS.Importer;
 
 namespace Helia.Tests.Cli;
 
@@ -114,6 +115,64 @@ public sealed class BlockPinRepoCommandsTests : IDisposable
         Assert.Contains("RepoSize:   11\n", stat, StringComparison.Ordinal);
         Assert.Contains($"RepoPath:   {Path.GetFullPath(_repo)}\n", stat, StringComparison.Ordinal);
         Assert.StartsWith("RepoSize:   11\nStorageMax: ", sizeOnly, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ls_File_ListsItsChunkLinksAsKuboDoes()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await InitWithFileAsync("unused.txt", "");
+        byte[] bytes = XorShift32.Generate(3, 600_000);   // three 256 KiB chunks in Kubo's classic profile
+        Cid multi;
+        Cid v0Single;
+        Cid rawSingle;
+        await using (HeliaNode node = await new HeliaBuilder().UseRepository(_repo).BuildAsync(ct))
+        {
+            var fs = new HeliaUnixFS(node.Blockstore);
+            multi = await fs.AddBytesAsync(bytes, ImporterOptions.UnixFSV0_2015, ct);
+            v0Single = await fs.AddBytesAsync(bytes.AsMemory(0, 1000).ToArray(), ImporterOptions.UnixFSV0_2015, ct);
+            rawSingle = await fs.AddBytesAsync(bytes.AsMemory(0, 1000).ToArray(), ImporterOptions.UnixFSV1_2025, ct);
+        }
+
+        string chunks = await RunOkAsync("ls", multi.ToString(), "--repo", _repo);
+        string headed = await RunOkAsync("ls", "-v", multi.ToString(), "--repo", _repo);
+        string single = await RunOkAsync("ls", v0Single.ToString(), "--repo", _repo);
+        string raw = await RunOkAsync("ls", rawSingle.ToString(), "--repo", _repo);
+
+        // Kubo: "<cid> <file bytes> " per chunk link, the name column empty; nothing for a node without links.
+        string[] lines = chunks.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^Qm\w+ 262144 $", lines[0]);
+        Assert.Matches(@"^Qm\w+ 262144 $", lines[1]);
+        Assert.Matches(@"^Qm\w+ 75712  $", lines[2]);   // the narrower size is padded to the column's width
+        Assert.StartsWith("Hash", headed, StringComparison.Ordinal);
+        Assert.Equal("", single);
+        Assert.Equal("", raw);
+    }
+
+    [Fact]
+    public async Task Get_EmptyDirectoryAndSingleBlockFile_WriteWhatTheyAre()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await InitWithFileAsync("unused.txt", "");
+        string tree = _dir.Combine("tree");
+        Directory.CreateDirectory(Path.Combine(tree, "empty"));
+        await File.WriteAllTextAsync(Path.Combine(tree, "one.txt"), "one block", ct);
+        Cid root;
+        await using (HeliaNode node = await new HeliaBuilder().UseRepository(_repo).BuildAsync(ct))
+        {
+            root = await new HeliaUnixFS(node.Blockstore).AddPathAsync(tree, cancellationToken: ct);
+        }
+
+        string output = _dir.Combine("out");
+        await RunOkAsync("get", root.ToString(), "-o", output, "--repo", _repo);
+        string emptyOut = _dir.Combine("empty-out");
+        await RunOkAsync("get", $"{root}/empty", "-o", emptyOut, "--repo", _repo);
+
+        Assert.True(Directory.Exists(Path.Combine(output, "empty")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(output, "empty")));
+        Assert.Equal("one block", await File.ReadAllTextAsync(Path.Combine(output, "one.txt"), ct));
+        Assert.True(Directory.Exists(emptyOut));
     }
 
     [Fact]

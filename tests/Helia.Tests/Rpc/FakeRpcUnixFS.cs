@@ -43,6 +43,11 @@ internal sealed class FakeRpcUnixFS : IRpcUnixFS
     public ValueTask<Cid> ResolveAsync(string path, CancellationToken cancellationToken) =>
         throw new RpcException($"no such path {path}: the fake has no directories");
 
+    public ValueTask<RpcFileStat> StatAsync(Cid cid, CancellationToken cancellationToken) =>
+        _files.TryGetValue(cid, out byte[]? bytes)
+            ? ValueTask.FromResult(new RpcFileStat(cid.ToString(), (ulong)bytes.Length, (ulong)bytes.Length, 0, "file"))
+            : throw new RpcException($"block {cid} not found", RpcErrorCode.NotFound);
+
     public async IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();

@@ -359,6 +359,22 @@ public class KuboRpcEndpointsTests
     }
 
     [Fact]
+    public async Task FilesStat_IpfsPath_KuboShape_OtherPathsRefused()
+    {
+        await using RpcTestHost host = await RpcTestHost.StartAsync(new KuboRpcBackend { UnixFS = new FakeRpcUnixFS() });
+
+        JsonElement stat = await ReadJsonAsync(await host.PostAsync($"/api/v0/files/stat?arg=/ipfs/{HelloRawCid}"));
+        HttpResponseMessage mfs = await host.PostAsync("/api/v0/files/stat?arg=/some/mfs/path");
+
+        Assert.Equal(HelloRawCid, stat.GetProperty("Hash").GetString());
+        Assert.Equal(11, stat.GetProperty("Size").GetInt32());
+        Assert.Equal(11, stat.GetProperty("CumulativeSize").GetInt32());
+        Assert.Equal(0, stat.GetProperty("Blocks").GetInt32());
+        Assert.Equal("file", stat.GetProperty("Type").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, mfs.StatusCode);
+    }
+
+    [Fact]
     public async Task SwarmCommands_UseKuboShapes()
     {
         var swarm = new FakeRpcSwarm();

@@ -2,7 +2,7 @@ using Helia.Multiformats;
 
 namespace Helia.Cli.Http.Rpc;
 
-/// <summary>UnixFS import and export for add, cat and ls.</summary>
+/// <summary>UnixFS import and export for add, cat, ls and files/stat.</summary>
 public interface IRpcUnixFS
 {
     /// <summary>Imports one file's bytes and returns its root CID and the size Kubo reports (the DAG's cumulative size).</summary>
@@ -21,7 +21,10 @@ public interface IRpcUnixFS
     /// <summary>Resolves <c>CID/name/…</c> through the directories on the way to the CID it names.</summary>
     ValueTask<Cid> ResolveAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>The entries of a directory.</summary>
+    /// <summary>
+    /// What Kubo's ls lists: a directory's entries, or a file's own links (its chunks, unnamed); nothing for a raw leaf,
+    /// a single-block file or a symlink.
+    /// </summary>
     IAsyncEnumerable<RpcLsLink> ListAsync(Cid cid, CancellationToken cancellationToken);
 
     /// <summary>
@@ -29,4 +32,7 @@ public interface IRpcUnixFS
     /// entries (in link order), for get's archive. Entry names that cannot be written to disk safely are refused.
     /// </summary>
     IAsyncEnumerable<RpcGetEntry> WalkAsync(Cid root, CancellationToken cancellationToken);
+
+    /// <summary>Type and sizes of one node, as files/stat reports them.</summary>
+    ValueTask<RpcFileStat> StatAsync(Cid cid, CancellationToken cancellationToken);
 }

@@ -79,6 +79,7 @@ public static partial class KuboRpcEndpoints
             }
         });
 
+        MapFilesStat(map, unixfs);
         map("ls", async request =>
         {
             IReadOnlyList<string> paths = request.RequireArguments("ipfs-path");
@@ -102,6 +103,22 @@ public static partial class KuboRpcEndpoints
             }
 
             await RpcResponses.WriteJsonAsync(request.Context, new { Objects = objects });
+        });
+    }
+
+    /// <summary>files/stat for /ipfs/ paths (this node has no MFS): the type and sizes of the node a path names.</summary>
+    private static void MapFilesStat(Action<string, Func<RpcRequest, Task>> map, IRpcUnixFS unixfs)
+    {
+        map("files/stat", async request =>
+        {
+            string path = request.RequireArgument("path");
+            if (!path.StartsWith("/ipfs/", StringComparison.Ordinal))
+            {
+                throw new RpcException($"unsupported path \"{path}\": only /ipfs/ paths can be stat'ed (there is no MFS)", RpcErrorCode.Client);
+            }
+
+            Cid cid = await ResolvePathAsync(unixfs, path, request.Aborted);
+            await RpcResponses.WriteJsonAsync(request.Context, await unixfs.StatAsync(cid, request.Aborted));
         });
     }
 
