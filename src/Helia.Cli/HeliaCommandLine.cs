@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Helia.Cli.Commands;
 
 namespace Helia.Cli;
@@ -53,7 +54,73 @@ public static class HeliaCommandLine
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CliStreams streams, CancellationToken cancellationToken = default)
     {
         ParseResult parseResult = CreateRootCommand(streams).Parse(args, new ParserConfiguration());
+        if (FindUnknownOption(parseResult) is { } unknown)
+        {
+            await error.WriteLineAsync($"Error: unknown option \"{unknown}\"");
+            return 1;
+        }
+
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>
+    /// A token that looks like an option but matched none, as Kubo's parser refuses it ("unknown option"): either left
+    /// unmatched, or taken as a positional argument (System.CommandLine reads "--bogus" as a value of a list argument).
+    /// A lone "-" (standard input) and anything after "--" are arguments. Returns the name without its dashes.
+    /// </summary>
+    internal static string? FindUnknownOption(ParseResult parseResult)
+    {
+        int end = parseResult.Tokens.Count;
+        for (int i = 0; i < parseResult.Tokens.Count; i++)
+        {
+            if (parseResult.Tokens[i].Type == TokenType.DoubleDash)
+            {
+                end = i;
+                break;
+            }
+        }
+
+        var beforeDoubleDash = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < end; i++)
+        {
+            beforeDoubleDash.Add(parseResult.Tokens[i]);
+        }
+
+        foreach (string token in parseResult.UnmatchedTokens)
+        {
+            if (LooksLikeOption(token))
+            {
+                return OptionName(token);
+            }
+        }
+
+        for (SymbolResult? command = parseResult.CommandResult; command is not null; command = command.Parent)
+        {
+            foreach (SymbolResult child in ((CommandResult)command).Children)
+            {
+                if (child is ArgumentResult argument)
+                {
+                    foreach (Token token in argument.Tokens)
+                    {
+                        if (beforeDoubleDash.Contains(token) && LooksLikeOption(token.Value))
+                        {
+                            return OptionName(token.Value);
+                        }
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool LooksLikeOption(string token) => token.Length > 1 && token[0] == '-';
+
+    private static string OptionName(string token)
+    {
+        string name = token.TrimStart('-');
+        int equals = name.IndexOf('=', StringComparison.Ordinal);
+        return equals >= 0 ? name[..equals] : name;
     }
 }
