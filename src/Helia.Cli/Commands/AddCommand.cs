@@ -32,7 +32,8 @@ internal static class AddCommand
         var inlineLimit = new Option<int?>("--inline-limit") { Description = "Maximum block size to inline (default 32)." };
         var trickle = new Option<bool>("--trickle", "-t") { Description = "Use the trickle DAG format." };
         var pin = new Option<bool>("--pin") { Description = "Pin the added files.", DefaultValueFactory = _ => true };
-        var command = new Command("add", "Add a file or directory to helia.") { paths, recursive, wrap, hidden, cidVersion, rawLeaves, chunker, hash, profile, inline, inlineLimit, trickle, quiet, quieter, onlyHash, pin };
+        var progress = new Option<bool?>("--progress", "-p") { Description = "Stream progress data. Defaults to true when stderr is a terminal." };
+        var command = new Command("add", "Add a file or directory to helia.") { paths, recursive, wrap, hidden, cidVersion, rawLeaves, chunker, hash, profile, inline, inlineLimit, trickle, quiet, quieter, onlyHash, pin, progress };
         CliAction.Set(command, (parseResult, context) =>
         {
             // Check the paths before opening the repo, so a typo fails fast and says why.
@@ -88,18 +89,26 @@ internal static class AddCommand
                     flags.Add(new("raw-leaves", CliAction.Flag(raw)));
                 }
 
+                bool quietOutput = parseResult.GetValue(quiet) || parseResult.GetValue(quieter);
+                bool showProgress = CliProgress.ShouldShow(parseResult.GetValue(progress), quietOutput, context.Error);
+                long? total = showProgress && given.Length > 0 ? given.Sum(p => TotalSize(new FileInfo(Path.GetFullPath(p)), parseResult.GetValue(hidden))) : null;
+                await using CliProgress? bar = CliProgress.Start(showProgress, context.Error, "add", total);
                 using var content = new MultipartFormDataContent();
                 if (given.Length == 0)
                 {
-                    content.Add(new StreamContent(streams.OpenInput()) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "file");
+                    Stream input = streams.OpenInput();
+                    content.Add(new StreamContent(bar?.Wrap(input) ?? input) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "file");
                 }
 
                 foreach (string path in given)
                 {
                     string full = Path.GetFullPath(path);
-                    AddEntry(content, new DirectoryInfo(full).Exists ? new DirectoryInfo(full) : new FileInfo(full), Path.GetFileName(full.TrimEnd('/')), parseResult.GetValue(hidden));
+                    AddEntry(content, new DirectoryInfo(full).Exists ? new DirectoryInfo(full) : new FileInfo(full), Path.GetFileName(full.TrimEnd('/')), parseResult.GetValue(hidden), bar);
                 }
 
+                // With a bar on the terminal, the "added" lines wait until it is cleared, so the two never interleave.
+                var lines = new List<string>();
+                TextWriter output = context.Output;
                 string? last = null;
                 await foreach (JsonElement added in client.PostNdjsonAsync("add", [], flags, content, context.CancellationToken))
                 {
@@ -110,12 +119,29 @@ internal static class AddCommand
                         continue;
                     }
 
-                    await context.Output.WriteLineAsync(parseResult.GetValue(quiet) ? hash : $"added {hash} {added.GetProperty("Name").GetString()}");
+                    string line = parseResult.GetValue(quiet) ? hash : $"added {hash} {added.GetProperty("Name").GetString()}";
+                    if (bar is null)
+                    {
+                        await output.WriteLineAsync(line);
+                    }
+                    else
+                    {
+                        lines.Add(line);
+                    }
+                }
+
+                if (bar is not null)
+                {
+                    await bar.DisposeAsync();
+                    foreach (string line in lines)
+                    {
+                        await output.WriteLineAsync(line);
+                    }
                 }
 
                 if (parseResult.GetValue(quieter) && last is not null)
                 {
-                    await context.Output.WriteLineAsync(last);
+                    await output.WriteLineAsync(last);
                 }
 
                 return 0;
@@ -125,7 +151,7 @@ internal static class AddCommand
     }
 
     /// <summary>One file, symlink, or directory and (recursively) what it holds, as multipart parts named by relative path.</summary>
-    private static void AddEntry(MultipartFormDataContent content, FileSystemInfo info, string name, bool hidden)
+    private static void AddEntry(MultipartFormDataContent content, FileSystemInfo info, string name, bool hidden, CliProgress? progress)
     {
         if (info.LinkTarget is { } target)
         {
@@ -135,7 +161,7 @@ internal static class AddCommand
 
         if (info is not DirectoryInfo directory)
         {
-            content.Add(new LazyFileContent(info.FullName), "file", Uri.EscapeDataString(name));
+            content.Add(new LazyFileContent(info.FullName, progress), "file", Uri.EscapeDataString(name));
             return;
         }
 
@@ -144,19 +170,40 @@ internal static class AddCommand
         {
             if (hidden || !child.Name.StartsWith('.'))
             {
-                AddEntry(content, child, $"{name}/{child.Name}", hidden);
+                AddEntry(content, child, $"{name}/{child.Name}", hidden, progress);
             }
         }
+    }
+
+    /// <summary>The bytes of the files add will upload (what the progress bar counts to): a file, or a tree's files.</summary>
+    private static long TotalSize(FileInfo path, bool hidden)
+    {
+        if (path.LinkTarget is not null)
+        {
+            return 0;
+        }
+
+        if (path.Exists)
+        {
+            return path.Length;
+        }
+
+        var directory = new DirectoryInfo(path.FullName);
+        return directory.Exists
+            ? directory.EnumerateFileSystemInfos().Where(c => hidden || !c.Name.StartsWith('.')).Sum(c => TotalSize(new FileInfo(c.FullName), hidden))
+            : 0;
     }
 
     /// <summary>A file part opened only when it is sent, so a large tree does not hold every file open at once.</summary>
     private sealed class LazyFileContent : HttpContent
     {
         private readonly string _path;
+        private readonly CliProgress? _progress;
 
-        public LazyFileContent(string path)
+        public LazyFileContent(string path, CliProgress? progress)
         {
             _path = path;
+            _progress = progress;
             Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         }
 
@@ -165,8 +212,9 @@ internal static class AddCommand
 
         protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
         {
-            await using FileStream file = File.OpenRead(_path);
-            await file.CopyToAsync(stream, cancellationToken);
+            FileStream file = File.OpenRead(_path);
+            await using Stream counted = _progress?.Wrap(file) ?? file;
+            await counted.CopyToAsync(stream, cancellationToken);
         }
 
         protected override bool TryComputeLength(out long length)

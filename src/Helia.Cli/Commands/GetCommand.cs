@@ -18,7 +18,8 @@ internal static class GetCommand
         var archive = new Option<bool>("--archive", "-a") { Description = "Output a TAR archive." };
         var compress = new Option<bool>("--compress", "-C") { Description = "Compress the output with GZIP compression." };
         var level = new Option<int?>("--compression-level", "-l") { Description = "The level of compression (1-9)." };
-        var command = new Command("get", "Download IPFS objects.") { path, output, archive, compress, level };
+        var progress = new Option<bool?>("--progress", "-p") { Description = "Stream progress data. Defaults to true when stderr is a terminal." };
+        var command = new Command("get", "Download IPFS objects.") { path, output, archive, compress, level, progress };
         CliAction.Set(command, (parseResult, context) =>
         {
             bool isArchive = parseResult.GetValue(archive);
@@ -44,7 +45,11 @@ internal static class GetCommand
 
                 string destination = Path.GetFullPath(parseResult.GetValue(output) ?? KuboRpcEndpoints.ArchiveRootName(source));
                 using HttpResponseMessage response = await client.PostAsync("get", [source], flags, null, context.CancellationToken);
-                await using Stream body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                long? size = response.Headers.TryGetValues(KuboRpcEndpoints.ContentLengthHeader, out IEnumerable<string>? lengths)
+                    && long.TryParse(lengths.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long length) ? length : null;
+                await using CliProgress? bar = CliProgress.Start(CliProgress.ShouldShow(parseResult.GetValue(progress), quiet: false, context.Error), context.Error, "get", size);
+                Stream raw = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                await using Stream body = bar?.Wrap(raw) ?? raw;
                 if (isArchive || isCompressed)
                 {
                     destination = ArchiveFileName(destination, isArchive, isCompressed);
