@@ -157,7 +157,10 @@ internal static class BenchNode
     // HELIA_LOG=Debug (any LogLevel name) writes the nodes' logs to stderr; quiet otherwise.
     private static ILoggerFactory CreateLoggerFactory() =>
         Enum.TryParse(Environment.GetEnvironmentVariable("HELIA_LOG"), out LogLevel level)
-            ? LoggerFactory.Create(logging => logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(level))
+            ? LoggerFactory.Create(logging => logging
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.ffffff "))
+                .SetMinimumLevel(level))
             : NullLoggerFactory.Instance;
 
     private static Dictionary<string, string> ParseOptions(string[] args)

@@ -79,12 +79,15 @@ public sealed partial class MdnsDiscovery : IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(_stopped.IsCancellationRequested, this);
-        (_socket, _interfaces) = OpenSocket(AddressFamily.InterNetwork, MdnsInterface.Select(_options.Interfaces));
-        if (_options.EnableIPv6)
+        (List<MdnsInterface> candidates, List<MdnsInterface> candidates6) = _options.EnableIPv6
+            ? MdnsInterface.SelectBoth(_options.Interfaces)
+            : (MdnsInterface.Select(_options.Interfaces), new List<MdnsInterface>());
+        (_socket, _interfaces) = OpenSocket(AddressFamily.InterNetwork, candidates);
+        if (candidates6.Count > 0)
         {
             try
             {
-                (_socket6, _interfaces6) = OpenSocket(AddressFamily.InterNetworkV6, MdnsInterface.SelectIPv6(_options.Interfaces));
+                (_socket6, _interfaces6) = OpenSocket(AddressFamily.InterNetworkV6, candidates6);
             }
             catch (SocketException ex)
             {

@@ -11,20 +11,29 @@ public sealed record MdnsInterface(string Name, int Index, IReadOnlyList<IPAddre
     /// The interfaces that are up, support multicast and have an IPv4 address; only those named in
     /// <paramref name="names"/> when it is given. Linux reports loopback's state as Unknown, which counts as up.
     /// </summary>
-    public static List<MdnsInterface> Select(IReadOnlyList<string>? names) => Select(names, AddressFamily.InterNetwork);
+    public static List<MdnsInterface> Select(IReadOnlyList<string>? names) =>
+        Select(NetworkInterface.GetAllNetworkInterfaces(), names, AddressFamily.InterNetwork);
 
     /// <summary>
     /// The interfaces that are up, support multicast and have an IPv6 address (link-local included: it is what
     /// ff02::fb is sent from); only those named in <paramref name="names"/> when it is given. Loopback is left out:
     /// Linux has no IPv6 multicast route over lo (a send fails with "network unreachable").
     /// </summary>
-    public static List<MdnsInterface> SelectIPv6(IReadOnlyList<string>? names) => Select(names, AddressFamily.InterNetworkV6);
+    public static List<MdnsInterface> SelectIPv6(IReadOnlyList<string>? names) =>
+        Select(NetworkInterface.GetAllNetworkInterfaces(), names, AddressFamily.InterNetworkV6);
 
-    private static List<MdnsInterface> Select(IReadOnlyList<string>? names, AddressFamily family)
+    /// <summary><see cref="Select(IReadOnlyList{string})"/> and <see cref="SelectIPv6"/> from one enumeration of the interfaces (it costs milliseconds).</summary>
+    public static (List<MdnsInterface> IPv4, List<MdnsInterface> IPv6) SelectBoth(IReadOnlyList<string>? names)
+    {
+        NetworkInterface[] all = NetworkInterface.GetAllNetworkInterfaces();
+        return (Select(all, names, AddressFamily.InterNetwork), Select(all, names, AddressFamily.InterNetworkV6));
+    }
+
+    private static List<MdnsInterface> Select(NetworkInterface[] all, IReadOnlyList<string>? names, AddressFamily family)
     {
         bool v6 = family == AddressFamily.InterNetworkV6;
         var selected = new List<MdnsInterface>();
-        foreach (NetworkInterface candidate in NetworkInterface.GetAllNetworkInterfaces())
+        foreach (NetworkInterface candidate in all)
         {
             bool loopback = candidate.NetworkInterfaceType == NetworkInterfaceType.Loopback;
             bool up = candidate.OperationalStatus == OperationalStatus.Up
