@@ -32,9 +32,12 @@ public sealed class UnixFSExporter
     }
 
     /// <summary>Loads and decodes one block.</summary>
-    public async ValueTask<UnixFSNode> GetNodeAsync(Cid cid, CancellationToken cancellationToken = default)
+    public ValueTask<UnixFSNode> GetNodeAsync(Cid cid, CancellationToken cancellationToken = default) =>
+        GetNodeAsync(_blockstore, cid, cancellationToken);
+
+    private static async ValueTask<UnixFSNode> GetNodeAsync(IBlockstore blockstore, Cid cid, CancellationToken cancellationToken)
     {
-        ReadOnlyMemory<byte> block = await _blockstore.GetAsync(cid, cancellationToken);
+        ReadOnlyMemory<byte> block = await blockstore.GetAsync(cid, cancellationToken);
         return UnixFSNode.Decode(cid, block);
     }
 
@@ -101,7 +104,13 @@ public sealed class UnixFSExporter
         }
 
         ulong end = length is long l ? Math.Min(size, (ulong)offset + (ulong)l) : size;
-        return ReadRangeAsync(node, (ulong)offset, end, 0, cancellationToken);
+
+        // A networked blockstore fetches the file's blocks through one session: after the first want-have broadcast,
+        // the blocks are asked as want-block of the peers that said they have them (one round trip each, not two).
+        IBlockstore blocks = _blockstore is INetworkedBlockstore networked && node.DagPb is { Links.Count: > 0 }
+            ? networked.CreateSession(node.Cid)
+            : _blockstore;
+        return ReadRangeAsync(blocks, node, (ulong)offset, end, 0, cancellationToken);
     }
 
     /// <summary>Lists the directory at <paramref name="path"/> (plain or sharded), in link order.</summary>
@@ -203,7 +212,7 @@ public sealed class UnixFSExporter
     }
 
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadRangeAsync(
-        UnixFSNode node, ulong start, ulong end, int depth, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IBlockstore blocks, UnixFSNode node, ulong start, ulong end, int depth, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (depth > MaxDepth)
         {
@@ -251,7 +260,7 @@ public sealed class UnixFSExporter
             {
                 while (next < wanted.Count && pending.Count < _prefetch)
                 {
-                    pending.Enqueue(GetNodeAsync(links[wanted[next++].Index].Hash, cancellationToken).AsTask());
+                    pending.Enqueue(GetNodeAsync(blocks, links[wanted[next++].Index].Hash, cancellationToken).AsTask());
                 }
 
                 UnixFSNode child = await pending.Dequeue();
@@ -265,7 +274,7 @@ public sealed class UnixFSExporter
                     throw new UnixFSException($"File node {node.Cid} declares {data.BlockSizes[index]} bytes for child {index} ({child.Cid}), which holds {child.FileSize}.");
                 }
 
-                await foreach (ReadOnlyMemory<byte> chunk in ReadRangeAsync(child, from, to, depth + 1, cancellationToken))
+                await foreach (ReadOnlyMemory<byte> chunk in ReadRangeAsync(blocks, child, from, to, depth + 1, cancellationToken))
                 {
                     yield return chunk;
                 }
