@@ -42,26 +42,8 @@ internal sealed class NodePins(PinManager pins) : IRpcPins
         }
     }
 
-    public async ValueTask<RpcPin?> GetAsync(Cid cid, CancellationToken cancellationToken)
-    {
-        await foreach (Pin pin in pins.LsAsync(PinType.Recursive, cancellationToken))
-        {
-            if (pin.Cid.Hash == cid.Hash)
-            {
-                return new RpcPin(cid, "recursive");
-            }
-        }
-
-        await foreach (Pin pin in pins.LsAsync(PinType.Direct, cancellationToken))
-        {
-            if (pin.Cid.Hash == cid.Hash)
-            {
-                return new RpcPin(cid, "direct");
-            }
-        }
-
-        return await pins.IsPinnedAsync(cid, cancellationToken) ? new RpcPin(cid, "indirect") : null;
-    }
+    public async ValueTask<RpcPin?> GetAsync(Cid cid, CancellationToken cancellationToken) =>
+        await pins.GetAsync(cid, cancellationToken) is Pin pin ? new RpcPin(cid, TypeName(pin.Type)) : null;
 
     private static string TypeName(PinType type) => type switch
     {

@@ -106,23 +106,31 @@ public sealed partial class PinManager
     }
 
     /// <summary>True when the block is pinned directly, recursively, or reached by a recursive pin.</summary>
-    public async ValueTask<bool> IsPinnedAsync(Cid cid, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> IsPinnedAsync(Cid cid, CancellationToken cancellationToken = default) =>
+        await GetAsync(cid, cancellationToken) is not null;
+
+    /// <summary>
+    /// How <paramref name="cid"/> is pinned (matched by multihash, so its v0 and v1 CIDs answer alike), or null when it
+    /// is not: its own pin record is one keyed get; only when it has none are the recursive roots' indexes asked, one
+    /// keyed has per root, rather than listing every pin record.
+    /// </summary>
+    public async ValueTask<Pin?> GetAsync(Cid cid, CancellationToken cancellationToken = default)
     {
-        string key = KeyOf(cid.Hash);
-        if (await _datastore.HasAsync(s_pins.Child(key), cancellationToken))
+        if (await GetPinTypeAsync(cid.Hash, cancellationToken) is PinType type)
         {
-            return true;
+            return new Pin(cid, type);
         }
 
+        string key = KeyOf(cid.Hash);
         await foreach (Pin pin in LsAsync(PinType.Recursive, cancellationToken))
         {
             if (await _datastore.HasAsync(s_pinnedBlocks.Child(KeyOf(pin.Cid.Hash)).Child(key), cancellationToken))
             {
-                return true;
+                return new Pin(cid, PinType.Indirect);
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>The pins, optionally of one type. Indirect pins are listed once each, and never when also a recursive root.</summary>
