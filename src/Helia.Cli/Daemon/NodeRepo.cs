@@ -1,6 +1,7 @@
 using Helia.Cli.Http.Rpc;
 using Helia.Core.Blocks;
 using Helia.Core.Pins;
+using Helia.Core.Repo;
 using Helia.Multiformats;
 
 namespace Helia.Cli.Daemon;
@@ -10,29 +11,34 @@ internal sealed class NodeRepo(HeliaNode node, string repoPath) : IRpcRepo
 {
     public IAsyncEnumerable<Cid> CollectGarbageAsync(CancellationToken cancellationToken) => node.GarbageCollectAsync(cancellationToken);
 
+    /// <summary>
+    /// Kubo's figures: NumObjects counts the blocks, RepoSize is the disk usage of the whole repo folder (blocks,
+    /// datastore, config), Version is the repo's version file as "fs-repo@N".
+    /// </summary>
     public async ValueTask<RpcRepoStat> GetStatAsync(CancellationToken cancellationToken)
     {
         ulong count = 0;
-        ulong size = 0;
         IBlockstore local = node.LocalBlockstore is GcBlockstore gc ? gc.Inner : node.LocalBlockstore;
         if (local is FlatFsBlockstore flatfs)
         {
-            foreach (string file in Directory.EnumerateFiles(flatfs.Root, "*.data", SearchOption.AllDirectories))
-            {
-                count++;
-                size += (ulong)new FileInfo(file).Length;
-            }
+            count = (ulong)Directory.EnumerateFiles(flatfs.Root, "*.data", SearchOption.AllDirectories).LongCount();
         }
         else
         {
             await foreach (Block block in local.GetAllAsync(cancellationToken))
             {
                 count++;
-                size += (ulong)block.Bytes.Length;
             }
         }
 
-        DriveInfo drive = new(Path.GetFullPath(repoPath));
-        return new RpcRepoStat(size, (ulong)drive.TotalSize, count, Path.GetFullPath(repoPath), "fs-repo@helia-1");
+        string path = Path.GetFullPath(repoPath);
+        ulong size = 0;
+        foreach (FileInfo file in new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
+        {
+            size += (ulong)file.Length;
+        }
+
+        int version = await Repo.ReadVersionAsync(path, cancellationToken);
+        return new RpcRepoStat(size, (ulong)new DriveInfo(path).TotalSize, count, path, $"fs-repo@{version}");
     }
 }

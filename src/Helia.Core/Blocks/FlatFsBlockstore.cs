@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Helia.Core.IO;
 using Helia.Multiformats;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -194,6 +195,10 @@ public sealed partial class FlatFsBlockstore : BlockstoreBase
 
             Directory.CreateDirectory(shard);
             File.Move(temp, final, overwrite: true);   // rename(2): atomic, and a racing writer renames the same bytes
+            if (_options.Sync)
+            {
+                DirectorySync.Flush(shard);            // the new name durable too, as Kubo's flatfs syncs the shard
+            }
         }
         catch
         {

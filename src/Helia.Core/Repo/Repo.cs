@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Helia.Core.Blocks;
 using Helia.Core.Datastore;
+using Helia.Core.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -15,7 +16,7 @@ namespace Helia.Core.Repo;
 /// Config and version are replaced atomically (temporary file, fsync, rename), so a crash leaves the old or the new
 /// file whole. Dispose closes the stores and releases the lock.
 /// </summary>
-public sealed class Repo : IAsyncDisposable
+public sealed partial class Repo : IAsyncDisposable
 {
     /// <summary>The layout this code writes and the newest it can open.</summary>
     public const int CurrentVersion = 1;
@@ -34,9 +35,10 @@ public sealed class Repo : IAsyncDisposable
     private readonly RepoLock _lock;
     private int _disposed;
 
-    private Repo(string path, RepoLock repoLock, RepoConfig config, FlatFsBlockstore blocks, SqliteDatastore datastore)
+    private Repo(string path, int version, RepoLock repoLock, RepoConfig config, FlatFsBlockstore blocks, SqliteDatastore datastore)
     {
         Path = path;
+        Version = version;
         _lock = repoLock;
         Config = config;
         Blocks = blocks;
@@ -45,6 +47,9 @@ public sealed class Repo : IAsyncDisposable
 
     /// <summary>The repo folder (a full path).</summary>
     public string Path { get; }
+
+    /// <summary>The repo's layout version (its version file; an older repo has been upgraded to this on open).</summary>
+    public int Version { get; }
 
     /// <summary>The config as last read or saved.</summary>
     public RepoConfig Config { get; private set; }
@@ -109,7 +114,7 @@ public sealed class Repo : IAsyncDisposable
                 throw;
             }
 
-            return new Repo(path, repoLock, config, blocks, datastore);
+            return new Repo(path, CurrentVersion, repoLock, config, blocks, datastore);
         }
         catch
         {
@@ -137,14 +142,15 @@ public sealed class Repo : IAsyncDisposable
         try
         {
             int version = await ReadVersionAsync(path, cancellationToken);
-            if (version > CurrentVersion)
+            if (version > options.TargetVersion)
             {
-                throw new RepoVersionException(path, version, CurrentVersion);
+                throw new RepoVersionException(path, version, options.TargetVersion);
             }
 
+            version = await MigrateAsync(path, version, options, cancellationToken);
             RepoConfig config = await ReadConfigAsync(path, cancellationToken);
             (FlatFsBlockstore blocks, SqliteDatastore datastore) = await OpenStoresAsync(path, options, cancellationToken);
-            return new Repo(path, repoLock, config, blocks, datastore);
+            return new Repo(path, version, repoLock, config, blocks, datastore);
         }
         catch
         {
@@ -205,7 +211,42 @@ public sealed class Repo : IAsyncDisposable
         return (blocks, datastore);
     }
 
-    private static async Task<int> ReadVersionAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes an older repo up to the target version one step at a time (N to N+1), writing the version file after each
+    /// step, so an interrupted upgrade resumes at the step that did not finish.
+    /// </summary>
+    private static async Task<int> MigrateAsync(string path, int version, RepoOptions options, CancellationToken cancellationToken)
+    {
+        ILogger logger = options.LoggerFactory.CreateLogger<Repo>();
+        while (version < options.TargetVersion)
+        {
+            RepoMigration[] steps = [.. options.Migrations.Where(m => m.FromVersion == version)];
+            if (steps.Length != 1)
+            {
+                throw new RepoMigrationException(path, version, steps.Length == 0
+                    ? $"this build has no migration from version {version} to {version + 1}"
+                    : $"this build has {steps.Length} migrations from version {version}");
+            }
+
+            Log.Migrating(logger, path, version, version + 1, steps[0].Description);
+            try
+            {
+                await steps[0].MigrateAsync(path, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new RepoMigrationException(path, version, ex);
+            }
+
+            version++;
+            await WriteFileAtomicallyAsync(path, VersionFileName, Encoding.ASCII.GetBytes($"{version}\n"), secret: false, cancellationToken);
+        }
+
+        return version;
+    }
+
+    /// <summary>The layout version in <paramref name="path"/>'s version file; <see cref="RepoCorruptException"/> when it is missing or not a version.</summary>
+    public static async Task<int> ReadVersionAsync(string path, CancellationToken cancellationToken = default)
     {
         string file = System.IO.Path.Combine(path, VersionFileName);
         byte[] bytes = await ReadSmallFileAsync(path, file, MaxVersionFileSize, cancellationToken);
@@ -285,6 +326,7 @@ public sealed class Repo : IAsyncDisposable
             }
 
             File.Move(temp, final, overwrite: true);   // rename(2): readers see the old file or the new one, never a mix
+            DirectorySync.Flush(folder);                 // and the new name itself is on disk
         }
         catch
         {
@@ -298,5 +340,11 @@ public sealed class Repo : IAsyncDisposable
 
             throw;
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Upgrading the repo {Path} from version {From} to {To}: {Description}")]
+        public static partial void Migrating(ILogger logger, string path, int from, int to, string description);
     }
 }
