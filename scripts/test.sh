@@ -2,8 +2,10 @@
 # Builds everything in Release and runs every test project, then prints one line: "N passed, N failed, N skipped".
 #
 # Network tests only ever use 127.0.0.1. Tests that multicast (mDNS) must never reach the machine's real
-# interfaces, so when we are root the whole test run happens inside a private network namespace whose only
-# interface is loopback. Without root those tests skip themselves and print why.
+# interfaces, so when we are root the whole test run happens inside a private network namespace: loopback (with
+# multicast, for IPv4) and a veth pair whose two ends are both in the namespace (for IPv6, which Linux cannot
+# multicast over loopback; DAD off, so its link-local addresses are usable at once). Nothing there leads off the
+# machine. Without root those tests skip themselves and print why (tests/Shared/PrivateNetwork.cs).
 #
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --project tests/Helia.Multiformats.Tests]
 set -euo pipefail
@@ -18,9 +20,11 @@ trap 'rm -f "$log"' EXIT
 
 run_tests=(dotnet test --solution Helia.slnx -c Release --no-build --no-restore "$@")
 if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-  echo "Running the tests inside a private network namespace (loopback only)."
+  echo "Running the tests inside a private network namespace (loopback and a contained veth pair only)."
   set +e
-  unshare -n bash -c 'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec "$@"' _ "${run_tests[@]}" 2>&1 | tee "$log"
+  unshare -n bash -c 'ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo &&
+    { echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad && ip link add hv0 type veth peer name hv1 && ip link set hv0 up && ip link set hv1 up ||
+      echo "No veth pair in the namespace: the IPv6 mDNS test will skip."; } && exec "$@"' _ "${run_tests[@]}" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
 else

@@ -1,4 +1,3 @@
-using System.Net.NetworkInformation;
 using System.Text.Json;
 using System.Threading.Channels;
 using Helia.Libp2p;
@@ -23,7 +22,7 @@ public class MdnsInteropTests
     [Fact]
     public async Task Mdns_CSharpHostAndJsLibp2p_DiscoverConnectIdentifyAndPing()
     {
-        SkipUnlessLoopbackOnly();
+        await PrivateNetwork.SkipUnlessContainedAsync(TestContext.Current.CancellationToken);
         NodePeer.SkipIfUnavailable();
         CancellationToken ct = TestContext.Current.CancellationToken;
         using PrivateKey key = Ed25519PrivateKey.Generate();
@@ -110,17 +109,6 @@ public class MdnsInteropTests
             {
                 return;
             }
-        }
-    }
-
-    private static void SkipUnlessLoopbackOnly()
-    {
-        string[] exposed = [.. NetworkInterface.GetAllNetworkInterfaces()
-            .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback && i.OperationalStatus != OperationalStatus.Down)
-            .Select(i => i.Name)];
-        if (exposed.Length > 0)
-        {
-            Assert.Skip($"mDNS interop test skipped: it runs only in a loopback-only network namespace (scripts/test.sh as root uses `unshare -n`), but {string.Join(", ", exposed)} is up here.");
         }
     }
 }

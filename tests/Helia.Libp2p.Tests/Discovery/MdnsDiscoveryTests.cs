@@ -85,10 +85,10 @@ public class MdnsDiscoveryTests
     [Fact]
     public async Task Start_TwoServices_DiscoverEachOther()
     {
-        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        await PrivateNetwork.SkipUnlessContainedAsync(TestContext.Current.CancellationToken);
         CancellationToken ct = TestContext.Current.CancellationToken;
         PeerId a = TestPeers.Create(1), b = TestPeers.Create(2);
-        var options = new MdnsOptions { ServiceName = LoopbackNamespace.UniqueService() };
+        var options = new MdnsOptions { ServiceName = PrivateNetwork.UniqueService() };
         await using var first = new MdnsDiscovery(a, () => [Multiaddr.Parse("/ip4/127.0.0.1/tcp/4001")], options);
         await using var second = new MdnsDiscovery(b, () => [Multiaddr.Parse("/ip4/0.0.0.0/tcp/4002")], options);
         Channel<PeerInfo> firstFound = Collect(first), secondFound = Collect(second);
@@ -109,9 +109,9 @@ public class MdnsDiscoveryTests
     public async Task Start_IPv6Link_TwoServicesDiscoverEachOtherOverFf02Fb()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        string link = await LoopbackNamespace.SkipUnlessContainedVethAsync(ct);
+        string link = await PrivateNetwork.ContainedVethAsync(ct);
         PeerId a = TestPeers.Create(1), b = TestPeers.Create(2);
-        var options = new MdnsOptions { ServiceName = LoopbackNamespace.UniqueService(), Interfaces = [link] };
+        var options = new MdnsOptions { ServiceName = PrivateNetwork.UniqueService(), Interfaces = [link] };
         await using var first = new MdnsDiscovery(a, () => [Multiaddr.Parse("/ip6/::1/tcp/4001")], options);
         await using var second = new MdnsDiscovery(b, () => [Multiaddr.Parse("/ip6/::1/tcp/4002")], options);
         Channel<PeerInfo> firstFound = Collect(first), secondFound = Collect(second);
@@ -132,10 +132,10 @@ public class MdnsDiscoveryTests
     [Fact]
     public async Task Start_GarbageAndFloodOnTheWire_StillDiscovers()
     {
-        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        await PrivateNetwork.SkipUnlessContainedAsync(TestContext.Current.CancellationToken);
         CancellationToken ct = TestContext.Current.CancellationToken;
         var logger = new ListLogger<MdnsDiscovery>();
-        string service = LoopbackNamespace.UniqueService();
+        string service = PrivateNetwork.UniqueService();
         await using var listener = new MdnsDiscovery(
             TestPeers.Create(1), () => [], new MdnsOptions { ServiceName = service, MaxPacketsPerSecond = 100, QueryInterval = TimeSpan.FromMilliseconds(500) }, logger);
         Channel<PeerInfo> found = Collect(listener);

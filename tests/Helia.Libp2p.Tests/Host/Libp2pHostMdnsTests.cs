@@ -13,13 +13,13 @@ public class Libp2pHostMdnsTests
     [Fact]
     public async Task StartAsync_TwoHostsWithMdns_FindAndConnectWithin2Seconds()
     {
-        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        await PrivateNetwork.SkipUnlessContainedAsync(TestContext.Current.CancellationToken);
         CancellationToken ct = TestContext.Current.CancellationToken;
         var options = new Libp2pHostOptions
         {
             ListenAddresses = [Multiaddr.Parse("/ip4/0.0.0.0/tcp/0")],
             EnableMdns = true,
-            Mdns = new MdnsOptions { ServiceName = LoopbackNamespace.UniqueService() },
+            Mdns = new MdnsOptions { ServiceName = PrivateNetwork.UniqueService() },
         };
         await using TestHost a = await TestHost.StartAsync(options);
 
@@ -39,7 +39,7 @@ public class Libp2pHostMdnsTests
     [Fact]
     public async Task StartAsync_AutoDialOff_DiscoversWithoutConnecting()
     {
-        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        await PrivateNetwork.SkipUnlessContainedAsync(TestContext.Current.CancellationToken);
         CancellationToken ct = TestContext.Current.CancellationToken;
         Libp2pHostOptions options = DiscoverOnly(MdnsOptions.DefaultQueryInterval);
         await using TestHost a = await TestHost.StartAsync(options);
@@ -56,7 +56,7 @@ public class Libp2pHostMdnsTests
     [Fact]
     public async Task ListenAsync_WithMdns_NewAddressAnnouncedUnasked()
     {
-        LoopbackNamespace.SkipUnlessLoopbackOnly();
+        await PrivateNetwork.SkipUnlessContainedAsync(TestContext.Current.CancellationToken);
         CancellationToken ct = TestContext.Current.CancellationToken;
         Libp2pHostOptions options = DiscoverOnly(TimeSpan.FromHours(1));
         await using TestHost a = await TestHost.StartAsync(options);
@@ -84,6 +84,6 @@ public class Libp2pHostMdnsTests
         ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")],
         EnableMdns = true,
         MdnsAutoDial = false,
-        Mdns = new MdnsOptions { Interfaces = ["lo"], ServiceName = LoopbackNamespace.UniqueService(), QueryInterval = queryInterval },
+        Mdns = new MdnsOptions { Interfaces = ["lo"], ServiceName = PrivateNetwork.UniqueService(), QueryInterval = queryInterval },
     };
 }

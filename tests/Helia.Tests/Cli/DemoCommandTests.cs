@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.NetworkInformation;
 using Helia.Cli.Commands;
 
 namespace Helia.Tests.Cli;
@@ -15,7 +14,7 @@ public class DemoCommandTests
     [Fact]
     public async Task Demo_TwoProcesses_FindEachOtherAndExchangeHelloWorld()
     {
-        SkipUnlessLoopbackOnly();
+        await PrivateNetwork.SkipUnlessContainedAsync(TestContext.Current.CancellationToken);
         string heliaDll = typeof(DemoCommand).Assembly.Location;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in new[] { heliaDll, "demo", "--timeout", "20" })
@@ -43,16 +42,5 @@ public class DemoCommandTests
         Assert.Contains($"CID: {HelloWorldCid}", printed, StringComparison.Ordinal);
         Assert.Contains("discovered the store node by mDNS", printed, StringComparison.Ordinal);
         Assert.Contains("returned \"Hello World\"", printed, StringComparison.Ordinal);
-    }
-
-    internal static void SkipUnlessLoopbackOnly()
-    {
-        foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            if (nic.OperationalStatus == OperationalStatus.Up && nic.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            {
-                Assert.Skip($"mDNS must not leave this machine, and interface {nic.Name} is up: run the tests in a loopback-only network namespace (scripts/test.sh does so as root).");
-            }
-        }
     }
 }
