@@ -102,6 +102,7 @@ public sealed class RabinChunker : Chunker
     /// last call stopped, or <see cref="ScanStart"/>), updating <paramref name="digest"/>; returns the chunk's length
     /// once a cut is found in <paramref name="chunk"/>, otherwise -1 with <paramref name="position"/> at its end.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal int FindCut(ReadOnlySpan<byte> chunk, ref int position, ref ulong digest)
     {
         int start = ScanStart;
