@@ -10,12 +10,18 @@ internal sealed class ChildNode : IAsyncDisposable
 
     private ChildNode(Process process) => _process = process;
 
-    public static ChildNode Start(string fileName, IEnumerable<string> arguments)
+    /// <summary>Starts <paramref name="fileName"/>, with <paramref name="environment"/> added to its environment.</summary>
+    public static ChildNode Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         return new ChildNode(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}."));
