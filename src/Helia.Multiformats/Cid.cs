@@ -13,8 +13,8 @@ public readonly struct Cid : IEquatable<Cid>, ISpanFormattable
     /// <summary>The longest binary CID we accept: two 9-byte varints and the longest multihash.</summary>
     public const int MaxLength = 2 * Varint.MaxLength + 2 * Varint.MaxLength + Multihash.MaxDigestLength;
 
-    /// <summary>The longest CID string we read: <see cref="MaxLength"/> bytes in base16 (the widest encoding) plus the prefix.</summary>
-    public const int MaxTextLength = (2 * MaxLength) + 1;
+    /// <summary>The longest CID string we read: <see cref="MaxLength"/> bytes in base2 (the widest encoding) plus the prefix.</summary>
+    public const int MaxTextLength = (8 * MaxLength) + 1;
 
     private const int V0Length = 34;
     private const byte Sha256Code = (byte)Multicodec.Sha2_256;

@@ -12,7 +12,7 @@ namespace Helia.Multiformats;
 /// lengths raise <see cref="MultibaseException"/>. The case-insensitive encodings (base16, base32*, base36) decode
 /// text in either case, as the spec's case_insensitivity vectors require.
 /// </summary>
-public static class Multibase
+public static partial class Multibase
 {
     private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdefABCDEF");
     private static readonly SearchValues<char> s_base32 = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz234567");
@@ -30,12 +30,15 @@ public static class Multibase
 
     /// <summary>Encodes <paramref name="bytes"/> with its prefix.</summary>
     public static string Encode(MultibaseEncoding encoding, ReadOnlySpan<byte> bytes) =>
-        string.Concat([PrefixOf(encoding)], EncodeWithoutPrefix(encoding, bytes));
+        string.Concat(PrefixOf(encoding), EncodeWithoutPrefix(encoding, bytes));
 
     /// <summary>Encodes <paramref name="bytes"/> without the prefix character.</summary>
     public static string EncodeWithoutPrefix(MultibaseEncoding encoding, ReadOnlySpan<byte> bytes) => encoding switch
     {
         MultibaseEncoding.Identity => Encoding.Latin1.GetString(bytes),
+        MultibaseEncoding.Base2 => EncodeBase2(bytes),
+        MultibaseEncoding.Base8 => EncodeBase8(bytes),
+        MultibaseEncoding.Base10 => EncodeBase10(bytes),
         MultibaseEncoding.Base16 => Convert.ToHexStringLower(bytes),
         MultibaseEncoding.Base16Upper => Convert.ToHexString(bytes),
         MultibaseEncoding.Base32 => Base32.Rfc4648.Encode(bytes, padding: false).ToLowerInvariant(),
@@ -46,6 +49,7 @@ public static class Multibase
         MultibaseEncoding.Base32HexUpper => Base32.ExtendedHex.Encode(bytes, padding: false),
         MultibaseEncoding.Base32HexPad => Base32.ExtendedHex.Encode(bytes, padding: true).ToLowerInvariant(),
         MultibaseEncoding.Base32HexPadUpper => Base32.ExtendedHex.Encode(bytes, padding: true),
+        MultibaseEncoding.Base32Z => Base32.ZBase32.Encode(bytes, padding: false),
         MultibaseEncoding.Base36 => Base36.LowerCase.Encode(bytes),
         MultibaseEncoding.Base36Upper => Base36.UpperCase.Encode(bytes),
         MultibaseEncoding.Base58Btc => Base58.Bitcoin.Encode(bytes),
@@ -54,6 +58,7 @@ public static class Multibase
         MultibaseEncoding.Base64Pad => Convert.ToBase64String(bytes),
         MultibaseEncoding.Base64Url => Base64Url.EncodeToString(bytes),
         MultibaseEncoding.Base64UrlPad => PadBase64(Base64Url.EncodeToString(bytes)),
+        MultibaseEncoding.Base256Emoji => EncodeBase256Emoji(bytes),
         _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "Not a multibase encoding."),
     };
 
@@ -65,14 +70,15 @@ public static class Multibase
             throw new MultibaseException("An empty string has no multibase prefix.");
         }
 
-        if (!TryGetEncoding(text[0], out encoding))
+        if (!TryGetEncoding(text, out encoding))
         {
-            throw new MultibaseException(char.IsControl(text[0]) || char.IsSurrogate(text[0])
-                ? $"Unknown multibase prefix U+{(int)text[0]:X4}."
-                : $"Unknown multibase prefix '{text[0]}'.");
+            Rune first = Rune.DecodeFromUtf16(text, out Rune rune, out _) == OperationStatus.Done ? rune : Rune.ReplacementChar;
+            throw new MultibaseException(Rune.IsControl(first) || first.Value > 0x7E || first == Rune.ReplacementChar
+                ? $"Unknown multibase prefix U+{first.Value:X4}."
+                : $"Unknown multibase prefix '{first}'.");
         }
 
-        return DecodeWithoutPrefix(encoding, text[1..]);
+        return DecodeWithoutPrefix(encoding, text[PrefixOf(encoding).Length..]);
     }
 
     /// <inheritdoc cref="Decode(ReadOnlySpan{char}, out MultibaseEncoding)"/>
@@ -86,11 +92,15 @@ public static class Multibase
             return encoding switch
             {
                 MultibaseEncoding.Identity => DecodeIdentity(text),
+                MultibaseEncoding.Base2 => DecodeBase2(text),
+                MultibaseEncoding.Base8 => DecodeBase8(text),
+                MultibaseEncoding.Base10 => DecodeBase10(text),
                 MultibaseEncoding.Base16 or MultibaseEncoding.Base16Upper => DecodeBase16(text),
                 MultibaseEncoding.Base32 or MultibaseEncoding.Base32Upper => DecodeBase32(text, Base32.Rfc4648, s_base32, padded: false, encoding),
                 MultibaseEncoding.Base32Pad or MultibaseEncoding.Base32PadUpper => DecodeBase32(text, Base32.Rfc4648, s_base32, padded: true, encoding),
                 MultibaseEncoding.Base32Hex or MultibaseEncoding.Base32HexUpper => DecodeBase32(text, Base32.ExtendedHex, s_base32Hex, padded: false, encoding),
                 MultibaseEncoding.Base32HexPad or MultibaseEncoding.Base32HexPadUpper => DecodeBase32(text, Base32.ExtendedHex, s_base32Hex, padded: true, encoding),
+                MultibaseEncoding.Base32Z => DecodeBase32Z(text),
                 MultibaseEncoding.Base36 or MultibaseEncoding.Base36Upper => DecodeBase36(text, encoding),
                 MultibaseEncoding.Base58Btc => Base58.Bitcoin.Decode(CheckAlphabet(text, s_base58Btc, encoding)),
                 MultibaseEncoding.Base58Flickr => Base58.Flickr.Decode(CheckAlphabet(text, s_base58Flickr, encoding)),
@@ -98,6 +108,7 @@ public static class Multibase
                 MultibaseEncoding.Base64Pad => DecodeBase64(text, s_base64, padded: true, encoding),
                 MultibaseEncoding.Base64Url => DecodeBase64(text, s_base64Url, padded: false, encoding),
                 MultibaseEncoding.Base64UrlPad => DecodeBase64(text, s_base64Url, padded: true, encoding),
+                MultibaseEncoding.Base256Emoji => DecodeBase256Emoji(text),
                 _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "Not a multibase encoding."),
             };
         }
@@ -108,35 +119,49 @@ public static class Multibase
         }
     }
 
-    /// <summary>The prefix character of an encoding.</summary>
-    public static char PrefixOf(MultibaseEncoding encoding) => encoding switch
+    /// <summary>
+    /// The prefix of an encoding: one character, except base256emoji's U+1F680, which is two UTF-16 characters (a
+    /// surrogate pair).
+    /// </summary>
+    public static string PrefixOf(MultibaseEncoding encoding) => encoding switch
     {
-        MultibaseEncoding.Identity => '\0',
-        MultibaseEncoding.Base16 => 'f',
-        MultibaseEncoding.Base16Upper => 'F',
-        MultibaseEncoding.Base32 => 'b',
-        MultibaseEncoding.Base32Upper => 'B',
-        MultibaseEncoding.Base32Pad => 'c',
-        MultibaseEncoding.Base32PadUpper => 'C',
-        MultibaseEncoding.Base32Hex => 'v',
-        MultibaseEncoding.Base32HexUpper => 'V',
-        MultibaseEncoding.Base32HexPad => 't',
-        MultibaseEncoding.Base32HexPadUpper => 'T',
-        MultibaseEncoding.Base36 => 'k',
-        MultibaseEncoding.Base36Upper => 'K',
-        MultibaseEncoding.Base58Btc => 'z',
-        MultibaseEncoding.Base58Flickr => 'Z',
-        MultibaseEncoding.Base64 => 'm',
-        MultibaseEncoding.Base64Pad => 'M',
-        MultibaseEncoding.Base64Url => 'u',
-        MultibaseEncoding.Base64UrlPad => 'U',
+        MultibaseEncoding.Identity => "\0",
+        MultibaseEncoding.Base2 => "0",
+        MultibaseEncoding.Base8 => "7",
+        MultibaseEncoding.Base10 => "9",
+        MultibaseEncoding.Base16 => "f",
+        MultibaseEncoding.Base16Upper => "F",
+        MultibaseEncoding.Base32 => "b",
+        MultibaseEncoding.Base32Upper => "B",
+        MultibaseEncoding.Base32Pad => "c",
+        MultibaseEncoding.Base32PadUpper => "C",
+        MultibaseEncoding.Base32Hex => "v",
+        MultibaseEncoding.Base32HexUpper => "V",
+        MultibaseEncoding.Base32HexPad => "t",
+        MultibaseEncoding.Base32HexPadUpper => "T",
+        MultibaseEncoding.Base32Z => "h",
+        MultibaseEncoding.Base36 => "k",
+        MultibaseEncoding.Base36Upper => "K",
+        MultibaseEncoding.Base58Btc => "z",
+        MultibaseEncoding.Base58Flickr => "Z",
+        MultibaseEncoding.Base64 => "m",
+        MultibaseEncoding.Base64Pad => "M",
+        MultibaseEncoding.Base64Url => "u",
+        MultibaseEncoding.Base64UrlPad => "U",
+        MultibaseEncoding.Base256Emoji => "\U0001F680",
         _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "Not a multibase encoding."),
     };
+
+    /// <summary>The prefix's Unicode code point, the "numeric code" Kubo's <c>cid bases --numeric</c> prints.</summary>
+    public static int CodeOf(MultibaseEncoding encoding) => Rune.GetRuneAt(PrefixOf(encoding), 0).Value;
 
     /// <summary>The spec's name of an encoding, e.g. "base32" or "base58btc".</summary>
     public static string NameOf(MultibaseEncoding encoding) => encoding switch
     {
         MultibaseEncoding.Identity => "identity",
+        MultibaseEncoding.Base2 => "base2",
+        MultibaseEncoding.Base8 => "base8",
+        MultibaseEncoding.Base10 => "base10",
         MultibaseEncoding.Base16 => "base16",
         MultibaseEncoding.Base16Upper => "base16upper",
         MultibaseEncoding.Base32 => "base32",
@@ -147,6 +172,7 @@ public static class Multibase
         MultibaseEncoding.Base32HexUpper => "base32hexupper",
         MultibaseEncoding.Base32HexPad => "base32hexpad",
         MultibaseEncoding.Base32HexPadUpper => "base32hexpadupper",
+        MultibaseEncoding.Base32Z => "base32z",
         MultibaseEncoding.Base36 => "base36",
         MultibaseEncoding.Base36Upper => "base36upper",
         MultibaseEncoding.Base58Btc => "base58btc",
@@ -155,6 +181,7 @@ public static class Multibase
         MultibaseEncoding.Base64Pad => "base64pad",
         MultibaseEncoding.Base64Url => "base64url",
         MultibaseEncoding.Base64UrlPad => "base64urlpad",
+        MultibaseEncoding.Base256Emoji => "base256emoji",
         _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "Not a multibase encoding."),
     };
 
@@ -173,7 +200,7 @@ public static class Multibase
             }
         }
 
-        if (nameOrPrefix.Length == 1 && TryGetEncoding(nameOrPrefix[0], out encoding))
+        if (TryGetEncoding(nameOrPrefix, out encoding) && PrefixOf(encoding).Length == nameOrPrefix.Length)
         {
             return true;
         }
@@ -182,12 +209,16 @@ public static class Multibase
         return false;
     }
 
-    /// <summary>The encoding a prefix character names.</summary>
-    public static bool TryGetEncoding(char prefix, out MultibaseEncoding encoding)
+    /// <summary>The encoding a one-character prefix names (every prefix but base256emoji's).</summary>
+    public static bool TryGetEncoding(char prefix, out MultibaseEncoding encoding) =>
+        TryGetEncoding(new ReadOnlySpan<char>(in prefix), out encoding);
+
+    /// <summary>The encoding whose prefix <paramref name="text"/> starts with.</summary>
+    public static bool TryGetEncoding(ReadOnlySpan<char> text, out MultibaseEncoding encoding)
     {
         foreach (MultibaseEncoding candidate in s_all)
         {
-            if (PrefixOf(candidate) == prefix)
+            if (text.StartsWith(PrefixOf(candidate), StringComparison.Ordinal))
             {
                 encoding = candidate;
                 return true;

@@ -5,6 +5,15 @@ public enum MultibaseEncoding
 {
     /// <summary>No encoding: prefix NUL, then one character per byte (U+0000 to U+00FF).</summary>
     Identity,
+
+    /// <summary>Binary: eight '0'/'1' characters per byte, most significant bit first.</summary>
+    Base2,
+
+    /// <summary>Octal: RFC 4648 style groups of three bits, unpadded.</summary>
+    Base8,
+
+    /// <summary>Decimal: the bytes as one big-endian number, a '0' per leading zero byte.</summary>
+    Base10,
     Base16,
     Base16Upper,
     Base32,
@@ -15,6 +24,9 @@ public enum MultibaseEncoding
     Base32HexUpper,
     Base32HexPad,
     Base32HexPadUpper,
+
+    /// <summary>z-base-32 (Tahoe-LAFS's alphabet), unpadded.</summary>
+    Base32Z,
     Base36,
     Base36Upper,
     Base58Btc,
@@ -23,4 +35,7 @@ public enum MultibaseEncoding
     Base64Pad,
     Base64Url,
     Base64UrlPad,
+
+    /// <summary>One emoji per byte; its prefix is U+1F680, two UTF-16 characters.</summary>
+    Base256Emoji,
 }

@@ -1,17 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Helia.Multiformats;
 
 namespace Helia.Cli.Commands;
 
-/// <summary>`helia cid bases [--prefix] [--numeric]`, as `ipfs cid bases`: the multibase encodings we support.</summary>
+/// <summary>
+/// `helia cid bases [--prefix] [--numeric]`, as `ipfs cid bases` (and `helia multibase list`, as `ipfs multibase
+/// list`): the multibase encodings we support, each prefix's code point as its numeric code.
+/// </summary>
 internal static class CidBasesCommand
 {
-    public static Command Create()
+    public static Command Create() => Create("bases");
+
+    public static Command Create(string name)
     {
         var prefix = new Option<bool>("--prefix") { Description = "Also include the single letter prefixes." };
         var numeric = new Option<bool>("--numeric") { Description = "Also include numeric codes." };
-        var command = new Command("bases", "List available multibase encodings.") { prefix, numeric };
+        var command = new Command(name, "List available multibase encodings.") { prefix, numeric };
         command.SetAction(parseResult =>
         {
             bool withPrefix = parseResult.GetValue(prefix);
@@ -20,18 +26,18 @@ internal static class CidBasesCommand
 
             // Kubo's order: by prefix ignoring case, lower case first.
             foreach (MultibaseEncoding encoding in Multibase.All
-                .OrderBy(e => char.ToLowerInvariant(Multibase.PrefixOf(e)))
-                .ThenByDescending(Multibase.PrefixOf))
+                .OrderBy(e => Rune.ToLowerInvariant(new Rune(Multibase.CodeOf(e))).Value)
+                .ThenByDescending(Multibase.CodeOf))
             {
-                char code = Multibase.PrefixOf(encoding);
-                char shown = code is < ' ' or >= (char)127 ? ' ' : code;
-                string name = Multibase.NameOf(encoding);
+                int code = Multibase.CodeOf(encoding);
+                string shown = Rune.IsControl(new Rune(code)) ? " " : Multibase.PrefixOf(encoding);   // Kubo hides the unprintable
+                string encodingName = Multibase.NameOf(encoding);
                 output.WriteLine((withPrefix, withNumber) switch
                 {
-                    (true, true) => string.Create(CultureInfo.InvariantCulture, $"{shown} {(int)code,7}  {name}"),
-                    (true, false) => $"{shown}  {name}",
-                    (false, true) => string.Create(CultureInfo.InvariantCulture, $"{(int)code,7}  {name}"),
-                    _ => name,
+                    (true, true) => string.Create(CultureInfo.InvariantCulture, $"{shown} {code,7}  {encodingName}"),
+                    (true, false) => $"{shown}  {encodingName}",
+                    (false, true) => string.Create(CultureInfo.InvariantCulture, $"{code,7}  {encodingName}"),
+                    _ => encodingName,
                 });
             }
         });

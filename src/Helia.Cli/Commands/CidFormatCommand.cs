@@ -109,7 +109,7 @@ internal static class CidFormatCommand
     private static MultibaseEncoding EncodingOf(string text) =>
         text.Length == 46 && text.StartsWith("Qm", StringComparison.Ordinal)
             ? MultibaseEncoding.Base58Btc
-            : Multibase.TryGetEncoding(text[0], out MultibaseEncoding encoding) ? encoding : MultibaseEncoding.Base32;
+            : Multibase.TryGetEncoding(text, out MultibaseEncoding encoding) ? encoding : MultibaseEncoding.Base32;
 
     private static async IAsyncEnumerable<string> ReadCidsAsync(
         string[] arguments,

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Helia.Multiformats;
 
 namespace Helia.Cli.Commands;
@@ -17,14 +16,7 @@ internal static class MultibaseDecodeCommand
         command.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult, async () =>
         {
             byte[] input = await MultibaseCommand.ReadInputAsync(parseResult.GetValue(file), streams, cancellationToken);
-            string text = Encoding.Latin1.GetString(input);
-            if (text.Length > 0 && text[0] != '\0')
-            {
-                // Not identity: the text is UTF-8 (prefixes like U+1F680 are multi-byte), and a final newline is no data.
-                text = Encoding.UTF8.GetString(input).TrimEnd('\r', '\n');
-            }
-
-            byte[] decoded = Multibase.Decode(text);
+            byte[] decoded = Multibase.Decode(MultibaseCommand.FromInputBytes(input));
             await MultibaseEncodeCommand.WriteAsync(parseResult, streams, decoded, cancellationToken);
             return 0;
         }));

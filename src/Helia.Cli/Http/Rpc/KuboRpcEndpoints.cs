@@ -25,7 +25,7 @@ public static partial class KuboRpcEndpoints
         {
             Version = VersionCommand.Version,
             Commit = "",
-            Repo = "1",
+            Repo = Core.Repo.Repo.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
             System = $"{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}/{RuntimeInformation.OSDescription}",
             Golang = RuntimeInformation.FrameworkDescription,
         }));
