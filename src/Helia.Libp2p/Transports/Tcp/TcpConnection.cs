@@ -13,7 +13,9 @@ namespace Helia.Libp2p.Transports.Tcp;
 /// </summary>
 internal sealed partial class TcpConnection : ITransportConnection
 {
-    private const int MinimumReceiveBuffer = 16 * 1024;
+    // A receive takes in up to 64 KiB (about one whole Noise frame), so the reader above wakes once per frame rather
+    // than up to four times with partial frames it cannot decrypt yet.
+    private const int MinimumReceiveBuffer = 64 * 1024;
     private static readonly PipeOptions s_pipeOptions = new(
         pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
 
