@@ -15,7 +15,7 @@ namespace Helia.Benchmarks.EndToEnd;
 
 /// <summary>
 /// One node of the transfer benchmark, run as a child process, speaking the same JSON lines as interop/js/bench/js-node.mjs:
-/// `import --size BYTES [--seed N]` imports with only hash and prints the time; `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
+/// `import --size BYTES [--seed N] [--file PATH]` imports with only hash (from the file, else from the generator) and prints the time; `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
 /// its standard input closes, then prints its peak RSS; `fetch --addr MULTIADDR --cid CID [--small CID,…]` fetches them and prints the timings.
 /// `serve` and `fetch` take `--store memory|flatfs` (default memory; flatfs: a temporary directory, as a daemon's repository).
 /// </summary>
@@ -71,8 +71,12 @@ internal static class BenchNode
         long size = long.Parse(options.GetValueOrDefault("size", "0"), System.Globalization.CultureInfo.InvariantCulture);
         uint seed = uint.Parse(options.GetValueOrDefault("seed", "1"), System.Globalization.CultureInfo.InvariantCulture);
         var importer = new UnixFSImporter(null, ImporterOptions.UnixFSV1_2025 with { OnlyHash = true });
+        // From a file when given one (the benchmark writes it; no buffering: each chunk is read straight into place).
+        await using Stream input = options.TryGetValue("file", out string? file)
+            ? new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan)
+            : new XorShift32(seed, size);
         long started = Stopwatch.GetTimestamp();
-        DagNode root = await importer.ImportFileAsync(new XorShift32(seed, size));
+        DagNode root = await importer.ImportFileAsync(input);
         double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         using var self = Process.GetCurrentProcess();
         Print(new { cid = root.Cid.ToString(), bytes = size, ms, peakRssBytes = self.PeakWorkingSet64 });

@@ -4,7 +4,7 @@
 //   node js-node.mjs serve --size BYTES [--seed N] [--small N]   import a file (and N small raw blocks), print JSON, serve until stdin
 //                                                                closes, then print its peak RSS as JSON
 //   node js-node.mjs fetch --addr MULTIADDR --cid CID [--small CID,CID…]   fetch the file (and small blocks) and print timings as JSON
-//   node js-node.mjs import --size BYTES [--seed N]              import without storing (only hash), print timings as JSON
+//   node js-node.mjs import --size BYTES [--seed N] [--file F]   import without storing (only hash), print timings as JSON
 //   node js-node.mjs mdns --service TAG [--wait]                 a libp2p host with mDNS (loopback-only network namespace only!):
 //                                                                prints {"ready":…} once started, or with --wait the times to the
 //                                                                first connected peer; then stays until stdin closes
@@ -25,6 +25,7 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { xorshiftChunks } from './xorshift.mjs'
 
@@ -36,6 +37,7 @@ const { positionals, values } = parseArgs({
     small: { type: 'string', default: '' },
     addr: { type: 'string' },
     cid: { type: 'string' },
+    file: { type: 'string' },
     service: { type: 'string' },
     wait: { type: 'boolean', default: false }
   }
@@ -63,8 +65,10 @@ function print (result) {
 
 if (mode === 'import') {
   const fs = unixfs({ blockstore: new BlackHoleBlockstore() })
+  // From a file when given one, as the C# side (1 MiB reads, the chunk size)
+  const input = values.file != null ? createReadStream(values.file, { highWaterMark: 1024 * 1024 }) : xorshiftChunks(seed, size)
   const started = performance.now()
-  const cid = await fs.addByteStream(xorshiftChunks(seed, size))
+  const cid = await fs.addByteStream(input)
   const ms = performance.now() - started
   print({ cid: cid.toString(), bytes: size, ms, peakRssBytes: process.resourceUsage().maxRSS * 1024 })
 } else if (mode === 'serve') {
