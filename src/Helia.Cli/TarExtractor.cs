@@ -54,18 +54,13 @@ internal static class TarExtractor
             switch (entry.EntryType)
             {
                 case TarEntryType.Directory:
+                    RefuseLinkAt(target, entry);
                     Directory.CreateDirectory(target);
                     directories.Add(target);
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                    await using (var file = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
-                    {
-                        if (entry.DataStream is { } data)
-                        {
-                            await data.CopyToAsync(file, cancellationToken);
-                        }
-                    }
-
+                    RefuseLinkAt(target, entry);
+                    await WriteFileAsync(target, entry, cancellationToken);
                     break;
                 case TarEntryType.SymbolicLink:
                     File.Delete(target);
@@ -88,9 +83,43 @@ internal static class TarExtractor
         {
             return await reader.GetNextEntryAsync(copyData: false, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
             throw new CliException($"the archive is malformed: {ex.Message}");
         }
     }
+
+    private static async Task WriteFileAsync(string target, TarEntry entry, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+        try
+        {
+            if (entry.DataStream is { } data)
+            {
+                await data.CopyToAsync(file, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw new CliException($"the archive is malformed: {ex.Message}");
+        }
+
+        if (file.Length != entry.Length)
+        {
+            throw new CliException($"the archive is truncated: \"{entry.Name}\" has {file.Length} of its {entry.Length} bytes");
+        }
+    }
+
+    // A symlink already at the target (sent earlier in the archive, or left in the destination) would carry the write
+    // wherever it points.
+    private static void RefuseLinkAt(string target, TarEntry entry)
+    {
+        if (new FileInfo(target).LinkTarget is not null)
+        {
+            throw new CliException($"refusing to write the entry \"{entry.Name}\" through the symlink at {target}");
+        }
+    }
+
+    // A truncated stream surfaces as EndOfStreamException (an IOException) from the reader or the entry's data.
+    private static bool IsMalformed(Exception ex) => ex is InvalidDataException or FormatException or ArgumentException or IOException;
 }

@@ -72,6 +72,46 @@ public sealed class TarExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_DirectoryThenFileThroughAnEarlierSymlinkOfTheSameName_IsRefused()
+    {
+        string outside = Path.Combine(_dir, "outside");
+        Directory.CreateDirectory(outside);
+        using MemoryStream archive = Archive(new PaxTarEntry(TarEntryType.Directory, "root"),
+            new PaxTarEntry(TarEntryType.SymbolicLink, "root/link") { LinkName = outside },
+            new PaxTarEntry(TarEntryType.Directory, "root/link"), File("root/link/escape.txt", "x"));
+
+        await Assert.ThrowsAsync<CliException>(() => TarExtractor.ExtractAsync(archive, Path.Combine(_dir, "out"), TestContext.Current.CancellationToken));
+
+        Assert.Empty(Directory.EnumerateFiles(outside));
+    }
+
+    [Fact]
+    public async Task Extract_FileOverAnEarlierSymlinkOfTheSameName_IsRefused()
+    {
+        string victim = Path.Combine(_dir, "victim.txt");
+        await System.IO.File.WriteAllTextAsync(victim, "keep", TestContext.Current.CancellationToken);
+        using MemoryStream archive = Archive(new PaxTarEntry(TarEntryType.Directory, "root"),
+            new PaxTarEntry(TarEntryType.SymbolicLink, "root/a") { LinkName = victim }, File("root/a", "overwritten"));
+
+        await Assert.ThrowsAsync<CliException>(() => TarExtractor.ExtractAsync(archive, Path.Combine(_dir, "out"), TestContext.Current.CancellationToken));
+
+        Assert.Equal("keep", await System.IO.File.ReadAllTextAsync(victim, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Extract_TruncatedArchive_ClearError()
+    {
+        using MemoryStream whole = Archive(new PaxTarEntry(TarEntryType.Directory, "root"), File("root/a.txt", new string('a', 5000)));
+        byte[] bytes = whole.ToArray();
+        int headers = bytes.Length - 5120 - 1024;      // the data (5000 bytes padded to 5120) and two zero blocks follow the headers
+        using var truncated = new MemoryStream(bytes, 0, headers + 1000);
+
+        CliException error = await Assert.ThrowsAsync<CliException>(() => TarExtractor.ExtractAsync(truncated, Path.Combine(_dir, "out"), TestContext.Current.CancellationToken));
+
+        Assert.Contains("archive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_Garbage_ClearError()
     {
         byte[] bytes = new byte[700];
