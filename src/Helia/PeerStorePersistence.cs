@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Helia.Core;
 using Helia.Core.Datastore;
 using Helia.Libp2p;
 using Helia.Libp2p.Host;
@@ -155,8 +154,9 @@ public sealed partial class PeerStorePersistence : IAsyncDisposable
             _store.SetIdentity(peer, record.PublicKey, record.AgentVersion, record.ObservedAddress);
             return true;
         }
-        catch (Exception ex) when (ex is HeliaException or MultiformatsException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever one record does wrong (a bad key, a value the peer store refuses), the others still load.
             Log.Skipped(_logger, key.Value, ex.Message);
             return false;
         }
@@ -174,7 +174,8 @@ public sealed partial class PeerStorePersistence : IAsyncDisposable
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                Log.DrainTimedOut(_logger, peer, DrainTimeout);
+                Log.DrainTimedOut(_logger, _queue.Reader.Count + 1, DrainTimeout);
+                return;   // the rest would be cancelled too: one line for all of them
             }
             catch (Exception ex)
             {
@@ -226,8 +227,8 @@ public sealed partial class PeerStorePersistence : IAsyncDisposable
         [LoggerMessage(Level = LogLevel.Warning, Message = "Saving the peer record of {Peer} failed")]
         public static partial void SaveFailed(ILogger logger, PeerId peer, Exception exception);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "The peer record of {Peer} was not saved: the datastore took longer than {Timeout} while the node stopped")]
-        public static partial void DrainTimedOut(ILogger logger, PeerId peer, TimeSpan timeout);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} peer records were not saved: the datastore took longer than {Timeout} while the node stopped")]
+        public static partial void DrainTimedOut(ILogger logger, int count, TimeSpan timeout);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The peer record of {Peer} is {Size} bytes, over {Limit}; not saved")]
         public static partial void TooLarge(ILogger logger, PeerId peer, int size, int limit);
