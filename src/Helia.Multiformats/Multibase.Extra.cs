@@ -10,10 +10,13 @@ namespace Helia.Multiformats;
 public static partial class Multibase
 {
     /// <summary>
-    /// The most base10 characters decoded (and bytes encoded): base10 is one big number, whose conversion costs grow
+    /// The most base10 characters decoded: base10 is one big number, whose conversion costs grow
     /// with the square of its length, so unbounded input could stall the caller.
     /// </summary>
     public const int MaxBase10Length = 100_000;
+
+    /// <summary>The most bytes base10 encodes: each byte takes up to log10(256) ≈ 2.41 digits, so these fit in <see cref="MaxBase10Length"/>.</summary>
+    public const int MaxBase10Bytes = MaxBase10Length / 241 * 100;
 
     private static readonly SearchValues<char> s_base32Z = SearchValues.Create("ybndrfg8ejkmcpqxot1uwisza345h769");
 
@@ -141,9 +144,9 @@ public static partial class Multibase
     /// <summary>The bytes as one big-endian number in decimal, after a '0' for each leading zero byte.</summary>
     private static string EncodeBase10(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length > MaxBase10Length)
+        if (bytes.Length > MaxBase10Bytes)
         {
-            throw new MultibaseException($"base10 encodes at most {MaxBase10Length} bytes, not {bytes.Length}.");
+            throw new MultibaseException($"base10 encodes at most {MaxBase10Bytes} bytes, not {bytes.Length}.");
         }
 
         int zeros = bytes.IndexOfAnyExcept((byte)0);

@@ -107,6 +107,19 @@ public class MultibaseTests
     }
 
     [Fact]
+    public void Base10_LargestEncodableInput_RoundTripsWithinTheDecodeLimit()
+    {
+        byte[] bytes = new byte[Multibase.MaxBase10Bytes];
+        bytes.AsSpan().Fill(0xFF);
+
+        string text = Multibase.Encode(MultibaseEncoding.Base10, bytes);
+
+        Assert.True(text.Length <= Multibase.MaxBase10Length + 1);
+        Assert.Equal(bytes, Multibase.Decode(text));
+        Assert.Throws<MultibaseException>(() => Multibase.Encode(MultibaseEncoding.Base10, new byte[Multibase.MaxBase10Bytes + 1]));
+    }
+
+    [Fact]
     public void Base10_LeadingZeroBytes_AndTheLengthLimit()
     {
         Assert.Equal([0, 0, 0], Multibase.Decode("9000"));
