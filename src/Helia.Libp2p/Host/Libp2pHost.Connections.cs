@@ -302,7 +302,7 @@ public sealed partial class Libp2pHost
     // A connection with no stream for IdleTimeout is closed; checked four times per timeout (at most every TrimInterval).
     private async Task CloseIdlePeriodicallyAsync(CancellationToken cancellationToken)
     {
-        TimeSpan period = TimeSpan.FromTicks(Math.Clamp(_options.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, _options.TrimInterval.Ticks));
+        TimeSpan period = TimeSpan.FromTicks(Math.Max(Math.Min(_options.IdleTimeout.Ticks / 4, _options.TrimInterval.Ticks), TimeSpan.FromMilliseconds(10).Ticks));
         using var timer = new PeriodicTimer(period);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
