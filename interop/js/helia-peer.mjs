@@ -103,6 +103,22 @@ await helia.libp2p.handle('/ipfs/bitswap/1.2.0', (stream, connection) => {
   maxOutboundStreams: bitswap.network.maxOutboundStreams,
   runOnLimitedConnection: bitswap.network.runOnLimitedConnections
 })
+// The peers JS Bitswap counts as connected. Its WantList listened first, so a peer is here only once the WantList has
+// taken it in; until then a new want is sent to that peer only as part of the full wantlist, without sendDontHave.
+const bitswapPeers = new Set()
+const bitswapPeerAdded = new EventTarget()
+bitswap.network.addEventListener('peer:connected', (evt) => {
+  bitswapPeers.add(evt.detail.toString())
+  bitswapPeerAdded.dispatchEvent(new Event('added'))
+})
+bitswap.network.addEventListener('peer:disconnected', (evt) => {
+  bitswapPeers.delete(evt.detail.toString())
+})
+async function bitswapPeer (id) {
+  while (!bitswapPeers.has(id)) {
+    await new Promise(resolve => bitswapPeerAdded.addEventListener('added', resolve, { once: true }))
+  }
+}
 bitswap.network.addEventListener('bitswap:message', (evt) => {
   const entries = evt.detail.message.wantlist?.entries ?? []
   if (entries.length > 0) {
@@ -128,6 +144,9 @@ lines.on('line', async (line) => {
     if (command === 'dial') {
       await helia.libp2p.dial(multiaddr(args[0]))
       print({ id, event: 'dialed', addr: args[0] })
+    } else if (command === 'bitswap-peer') {
+      await bitswapPeer(args[0])
+      print({ id, event: 'bitswap-peer', peer: args[0] })
     } else if (command === 'put') {
       const hasher = hashers[args[0]]
       if (hasher == null) throw new Error(`unknown hash ${args[0]}`)

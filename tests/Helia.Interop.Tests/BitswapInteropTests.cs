@@ -215,6 +215,9 @@ public class BitswapInteropTests(BitswapInteropTests.Pair pair) : IClassFixture<
                     _dotnet = await StartDotnetAsync(cancellationToken);
                     _js = await JsHeliaPeer.StartAsync(s_timeout, cancellationToken);
                     await _dotnet.Libp2p.DialAsync(_js.Address, cancellationToken).AsTask().WaitAsync(s_timeout, cancellationToken);
+                    // Our dial returns before JS has identified us; a test that starts earlier sees JS's first wants
+                    // without sendDontHave (the order of tests, and so which one comes first, varies with the path).
+                    await _js.WaitForBitswapPeerAsync(_dotnet.Id, s_timeout, cancellationToken);
                 }
 
                 return (_dotnet, _js);

@@ -102,6 +102,13 @@ internal sealed class JsHeliaPeer : IAsyncDisposable
         return Convert.FromBase64String(got.GetProperty("data").GetString()!);
     }
 
+    /// <summary>
+    /// Waits until JS Bitswap counts <paramref name="peer"/> as connected, which happens only after JS has identified it.
+    /// A want JS makes before that reaches the peer in the full wantlist, as want-block without sendDontHave.
+    /// </summary>
+    public async Task WaitForBitswapPeerAsync(PeerId peer, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await CommandAsync($"bitswap-peer {peer}", timeout, cancellationToken);
+
     /// <summary>Whether JS Helia's local blockstore has the block (no network).</summary>
     public async Task<bool> HasAsync(Cid cid, TimeSpan timeout, CancellationToken cancellationToken) =>
         (await CommandAsync($"has {cid}", timeout, cancellationToken)).GetProperty("has").GetBoolean();
