@@ -20,6 +20,18 @@ public interface ILibp2pHost : IAsyncDisposable
 
     ValueTask StartAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Listens on one more address while the host runs and returns the bound address (port filled in); connected
+    /// peers and the local network hear of it (identify push, mDNS).
+    /// </summary>
+    ValueTask<Multiaddr> ListenAsync(Multiaddr address, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Closes the listener bound to <paramref name="address"/> (as in <see cref="ListenAddresses"/>) and announces it
+    /// as gone; connections it accepted stay open. False when no listener has that address.
+    /// </summary>
+    ValueTask<bool> StopListeningAsync(Multiaddr address, CancellationToken cancellationToken = default);
+
     /// <summary>Returns an open connection to the peer, reusing one that exists and joining a dial in progress.</summary>
     ValueTask<IConnection> DialAsync(PeerId peer, CancellationToken cancellationToken = default);
 

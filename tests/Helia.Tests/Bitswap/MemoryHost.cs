@@ -69,6 +69,12 @@ internal sealed class MemoryHost : ILibp2pHost
     public ValueTask<IConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("Memory hosts dial by peer ID.");
 
+    public ValueTask<Multiaddr> ListenAsync(Multiaddr address, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Memory hosts have no listeners.");
+
+    public ValueTask<bool> StopListeningAsync(Multiaddr address, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Memory hosts have no listeners.");
+
     public async ValueTask<IStream> NewStreamAsync(PeerId peer, IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
     {
         IConnection connection = await DialAsync(peer, cancellationToken);
