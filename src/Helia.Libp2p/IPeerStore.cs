@@ -11,6 +11,13 @@ public interface IPeerStore
     /// <summary>Adds addresses that stay valid for <paramref name="ttl"/> (refreshing known ones).</summary>
     void AddAddresses(PeerId peer, IEnumerable<Multiaddr> addresses, TimeSpan ttl);
 
+    /// <summary>
+    /// Replaces the peer's addresses in one step, so no reader sees a partial set: afterwards it has
+    /// <paramref name="addresses"/> (valid for <paramref name="ttl"/>, or longer if already known so) and those of
+    /// <paramref name="keep"/> it already had (their expiry unchanged); every other address is forgotten.
+    /// </summary>
+    void ReplaceAddresses(PeerId peer, IEnumerable<Multiaddr> addresses, TimeSpan ttl, IEnumerable<Multiaddr>? keep = null);
+
     /// <summary>The addresses that have not expired.</summary>
     IReadOnlyList<Multiaddr> GetAddresses(PeerId peer);
 

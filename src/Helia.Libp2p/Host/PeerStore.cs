@@ -87,10 +87,7 @@ public sealed class PeerStore : IPeerStore
             }
 
             entry.RemoveExpired(now);
-            while (entry.Addresses.Count > MaxAddressesPerPeer)
-            {
-                entry.Addresses.Remove(entry.Addresses.MinBy(pair => pair.Value).Key);
-            }
+            TrimAddresses(entry);
         }
     }
 
@@ -123,23 +120,51 @@ public sealed class PeerStore : IPeerStore
         }
     }
 
-    /// <summary>Forgets every address of <paramref name="peer"/> that is not in <paramref name="keep"/>.</summary>
-    public void RemoveAddressesExcept(PeerId peer, IReadOnlyCollection<Multiaddr> keep)
+    public void ReplaceAddresses(PeerId peer, IEnumerable<Multiaddr> addresses, TimeSpan ttl, IEnumerable<Multiaddr>? keep = null)
     {
-        ArgumentNullException.ThrowIfNull(keep);
-        var plain = new HashSet<Multiaddr>(keep.Select(a => a.WithoutPeerId()));
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ttl, TimeSpan.Zero);
+        var fresh = new HashSet<Multiaddr>(addresses.Select(a => a.WithoutPeerId()));
+        var kept = new HashSet<Multiaddr>((keep ?? []).Select(a => a.WithoutPeerId()));
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset expires = ttl == TimeSpan.MaxValue || ttl >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + ttl;
         lock (_peers)
         {
-            if (_peers.TryGetValue(peer, out Entry? entry))
+            if (!_peers.TryGetValue(peer, out Entry? entry))
             {
-                foreach (Multiaddr address in entry.Addresses.Keys)
+                if (fresh.Count == 0 || expires <= now)
                 {
-                    if (!plain.Contains(address))
+                    return;
+                }
+
+                entry = GetOrCreate(peer);
+                if (entry is null)
+                {
+                    return;
+                }
+            }
+
+            foreach (Multiaddr address in entry.Addresses.Keys)
+            {
+                if (!fresh.Contains(address) && !kept.Contains(address))
+                {
+                    entry.Addresses.Remove(address);
+                }
+            }
+
+            if (expires > now)
+            {
+                foreach (Multiaddr address in fresh)
+                {
+                    if (!entry.Addresses.TryGetValue(address, out DateTimeOffset known) || known < expires)
                     {
-                        entry.Addresses.Remove(address);
+                        entry.Addresses[address] = expires;
                     }
                 }
             }
+
+            entry.RemoveExpired(now);
+            TrimAddresses(entry);
         }
     }
 
@@ -192,6 +217,15 @@ public sealed class PeerStore : IPeerStore
         lock (_peers)
         {
             _peers.Remove(peer);
+        }
+    }
+
+    // At most MaxAddressesPerPeer addresses: the soonest to expire go first.
+    private static void TrimAddresses(Entry entry)
+    {
+        while (entry.Addresses.Count > MaxAddressesPerPeer)
+        {
+            entry.Addresses.Remove(entry.Addresses.MinBy(pair => pair.Value).Key);
         }
     }
 

@@ -61,6 +61,71 @@ public class PeerStoreTests
     }
 
     [Fact]
+    public void ReplaceAddresses_ForgetsOthers_KeepsKeptWithTheirExpiry()
+    {
+        var clock = new ManualTimeProvider();
+        var store = new PeerStore(clock);
+        Multiaddr third = Multiaddr.Parse("/ip4/127.0.0.1/tcp/3"), fresh = Multiaddr.Parse("/ip4/127.0.0.1/tcp/4");
+        store.AddAddresses(Peer, [First, Second, third], TimeSpan.FromMinutes(1));
+
+        store.ReplaceAddresses(Peer, [fresh.WithPeerId(Peer)], TimeSpan.FromMinutes(10), keep: [Second, Multiaddr.Parse("/ip4/127.0.0.1/tcp/9")]);
+
+        Assert.Equal([Second, fresh], store.GetAddresses(Peer).OrderBy(a => a.ToString()));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal([fresh], store.GetAddresses(Peer));   // the kept one expired on its own time
+    }
+
+    [Fact]
+    public void ReplaceAddresses_UnknownPeerWithNothing_CreatesNoPeer()
+    {
+        var store = new PeerStore();
+        store.ReplaceAddresses(Peer, [], TimeSpan.FromMinutes(1), keep: [First]);
+        Assert.Null(store.Get(Peer));
+
+        store.ReplaceAddresses(Peer, [First], TimeSpan.FromMinutes(1));
+        Assert.Equal([First], store.GetAddresses(Peer));
+    }
+
+    [Fact]
+    public async Task ReplaceAddresses_WhileAnotherThreadReads_NeverSeenEmptyOrMixed()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var store = new PeerStore();
+        Multiaddr[][] sets = [[First, Second], [Multiaddr.Parse("/ip4/10.0.0.1/tcp/1"), Multiaddr.Parse("/ip4/10.0.0.1/tcp/2")]];
+        store.AddAddresses(Peer, sets[0], TimeSpan.FromMinutes(1));
+        using var done = new CancellationTokenSource();
+        Task writer = Task.Run(() =>
+        {
+            try
+            {
+                for (int i = 0; i < 50_000; i++)
+                {
+                    store.ReplaceAddresses(Peer, sets[i % 2], TimeSpan.FromMinutes(1));
+                }
+            }
+            finally
+            {
+                done.Cancel();
+            }
+        }, ct);
+        Task<int> reader = Task.Run(() =>
+        {
+            int reads = 0;
+            while (!done.IsCancellationRequested)
+            {
+                IReadOnlyList<Multiaddr> seen = store.GetAddresses(Peer);
+                Assert.True(seen.Count == 2 && (seen.All(sets[0].Contains) || seen.All(sets[1].Contains)), $"A reader saw [{string.Join(", ", seen)}].");
+                reads++;
+            }
+
+            return reads;
+        }, ct);
+
+        await writer.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        Assert.True(await reader.WaitAsync(TimeSpan.FromSeconds(30), ct) > 0);
+    }
+
+    [Fact]
     public void SetProtocolsAndIdentity_Get_ReturnsEverything()
     {
         var store = new PeerStore();

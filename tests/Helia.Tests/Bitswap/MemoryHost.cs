@@ -161,6 +161,13 @@ internal sealed class MemoryHost : ILibp2pHost
         public void AddAddresses(PeerId peer, IEnumerable<Multiaddr> addresses, TimeSpan ttl) =>
             _addresses.AddOrUpdate(peer, _ => [.. addresses], (_, list) => [.. list, .. addresses]);
 
+        public void ReplaceAddresses(PeerId peer, IEnumerable<Multiaddr> addresses, TimeSpan ttl, IEnumerable<Multiaddr>? keep = null)
+        {
+            List<Multiaddr> fresh = [.. addresses];
+            HashSet<Multiaddr> kept = [.. keep ?? []];
+            _addresses.AddOrUpdate(peer, _ => fresh, (_, list) => [.. list.Where(kept.Contains).Except(fresh), .. fresh]);
+        }
+
         public IReadOnlyList<Multiaddr> GetAddresses(PeerId peer) => _addresses.TryGetValue(peer, out List<Multiaddr>? list) ? list : [];
 
         public void SetProtocols(PeerId peer, IEnumerable<string> protocols)

@@ -180,12 +180,15 @@ public sealed partial class IdentifyService
         }
 
         IPeerStore store = _host.PeerStore;
-        if (replaceAddresses && store is Host.PeerStore concrete)
+        if (replaceAddresses)
         {
-            concrete.RemoveAddressesExcept(peer, [.. addresses, connection.RemoteAddress]);
+            store.ReplaceAddresses(peer, addresses, _options.AddressTtl, keep: [connection.RemoteAddress]);
+        }
+        else
+        {
+            store.AddAddresses(peer, addresses, _options.AddressTtl);
         }
 
-        store.AddAddresses(peer, addresses, _options.AddressTtl);
         store.SetProtocols(peer, message.Protocols.Take(_options.MaxProtocols));
         store.SetIdentity(peer, publicKey, message.HasAgentVersion ? message.AgentVersion : null, observed);
         Log.Identified(_logger, peer, message.HasAgentVersion ? message.AgentVersion : "(none)", message.Protocols.Count, addresses.Count);
