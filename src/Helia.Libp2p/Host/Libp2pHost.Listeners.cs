@@ -27,11 +27,14 @@ public sealed partial class Libp2pHost
     /// <summary>
     /// Closes the listener bound to <paramref name="address"/> (as in <see cref="ListenAddresses"/>); connections it
     /// accepted stay open. Connected peers and the local network hear of the change as with <see cref="ListenAsync"/>.
-    /// Returns false when no listener has that address.
+    /// Returns false when no listener has that address. The token is honoured only before anything changes: once the
+    /// listener is taken out, its close (which waits on no peer) and the announcement always complete, so the
+    /// addresses we announce never differ from the listeners we have.
     /// </summary>
     public async ValueTask<bool> StopListeningAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
+        cancellationToken.ThrowIfCancellationRequested();
         Listener? found;
         lock (_lock)
         {
@@ -48,7 +51,7 @@ public sealed partial class Libp2pHost
             return false;
         }
 
-        await found.StopAsync().WaitAsync(cancellationToken);
+        await found.StopAsync();
         Log.ListenerRemoved(_logger, address);
         OnAddressesChanged();
         return true;

@@ -298,6 +298,29 @@ public class Libp2pHostTests
         Assert.False(await b.Host.StopListeningAsync(closing, ct));
     }
 
+    [Fact]
+    public async Task StopListeningAsync_CancelledToken_NothingChangesAndALaterStopIsAnnounced()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TestHost a = await TestHost.StartAsync();
+        await using TestHost b = await TestHost.StartAsync(new Libp2pHostOptions { ListenAddresses = [Loopback, Loopback] });
+        await ConnectAndIdentifyAsync(a, b, ct);
+        ILibp2pHost host = b.Host;   // through the contract
+        Multiaddr kept = host.ListenAddresses[0], closing = host.ListenAddresses[1];
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.StopListeningAsync(closing, new CancellationToken(canceled: true)).AsTask());
+
+        Assert.Equal([kept, closing], host.ListenAddresses);   // still listed, so still announced: and still accepting
+        await using TestHost c = await TestHost.StartAsync();
+        IConnection stillOpen = await c.Host.DialAsync(closing.WithPeerId(b.Host.Id), ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Equal(b.Host.Id, stillOpen.RemotePeer);
+
+        Assert.True(await host.StopListeningAsync(closing, ct));
+        PeerEventArgs pushed = await a.Identified.Reader.ReadAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        Assert.Equal([kept], pushed.Addresses);
+        Assert.Equal([kept], a.Host.PeerStore.GetAddresses(b.Host.Id));
+    }
+
     /// <summary>Connects <paramref name="a"/> to <paramref name="b"/> and waits until each has identified the other.</summary>
     private static async Task ConnectAndIdentifyAsync(TestHost a, TestHost b, CancellationToken ct)
     {
