@@ -9,9 +9,9 @@ namespace Helia.Bitswap.Messages;
 /// <summary>
 /// The Bitswap wire format (specs: ipfs/bitswap-protocol.md): a stream of messages, each
 /// | uvarint(length) | protobuf Message (length bytes, at most 4 MiB) |.
-/// Reading checks the length prefix against the limit before waiting for the body, parses with Google.Protobuf
-/// (which copies each block once into an exact-size array) and rebuilds block CIDs from their prefixes.
-/// Writing wraps block bytes without copying.
+/// Reading checks the length prefix against the limit before waiting for the body, parses it in place
+/// (<see cref="BitswapMessageParser"/>: each block copied once into an exact-size array) and rebuilds block CIDs from
+/// their prefixes. Writing goes through Google.Protobuf and wraps block bytes without copying.
 /// </summary>
 public static class BitswapMessageCodec
 {
@@ -95,8 +95,17 @@ public static class BitswapMessageCodec
         }
     }
 
-    /// <summary>Decodes one message body (without its length prefix).</summary>
-    public static BitswapMessage Decode(in ReadOnlySequence<byte> body)
+    /// <summary>
+    /// Decodes one message body (without its length prefix): each block is copied once out of <paramref name="body"/>
+    /// into an array of its own and hashed there (see <see cref="BitswapMessageParser"/>).
+    /// </summary>
+    public static BitswapMessage Decode(in ReadOnlySequence<byte> body) => BitswapMessageParser.Parse(body);
+
+    /// <summary>
+    /// The same with the protobuf-generated parser (which copies each block into a ByteString): the reference the
+    /// parser is tested against, and the micro benchmark's baseline.
+    /// </summary>
+    internal static BitswapMessage DecodeWithProtobuf(in ReadOnlySequence<byte> body)
     {
         PbMessage pb;
         try

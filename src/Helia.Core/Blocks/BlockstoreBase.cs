@@ -21,18 +21,11 @@ public abstract class BlockstoreBase : IBlockstore
         return IsIdentity(cid) ? ValueTask.FromResult(cid.Hash.DigestMemory) : GetCoreAsync(cid, cancellationToken);
     }
 
-    public ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
-    {
-        CheckNotEmpty(cid);
-        if (IsIdentity(cid))
-        {
-            return cid.Hash.Digest.SequenceEqual(bytes.Span)
-                ? ValueTask.CompletedTask
-                : throw new InvalidBlockException(cid, $"The bytes given for identity CID {cid} are not its digest.");
-        }
+    public ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        IsStoredIdentity(cid, bytes) ? ValueTask.CompletedTask : PutCoreAsync(cid, bytes, cancellationToken);
 
-        return PutCoreAsync(cid, bytes, cancellationToken);
-    }
+    public ValueTask PutOwnedAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        IsStoredIdentity(cid, bytes) ? ValueTask.CompletedTask : PutOwnedCoreAsync(cid, bytes, cancellationToken);
 
     public ValueTask DeleteAsync(Cid cid, CancellationToken cancellationToken = default)
     {
@@ -90,7 +83,12 @@ public abstract class BlockstoreBase : IBlockstore
     /// <summary>Throws <see cref="BlockNotFoundException"/> for <paramref name="cid"/> when the block is missing.</summary>
     protected abstract ValueTask<ReadOnlyMemory<byte>> GetCoreAsync(Cid cid, CancellationToken cancellationToken);
 
+    /// <summary>Stores a copy of <paramref name="bytes"/> (or writes them out): the caller may reuse its buffer.</summary>
     protected abstract ValueTask PutCoreAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken);
+
+    /// <summary>Stores bytes nobody writes again (see <see cref="IBlockstore.PutOwnedAsync"/>); by default as <see cref="PutCoreAsync"/>.</summary>
+    protected virtual ValueTask PutOwnedCoreAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        PutCoreAsync(cid, bytes, cancellationToken);
 
     protected abstract ValueTask DeleteCoreAsync(Multihash hash, CancellationToken cancellationToken);
 
@@ -99,6 +97,20 @@ public abstract class BlockstoreBase : IBlockstore
 
     /// <summary>True for CIDs whose multihash is the identity function: the block is the digest.</summary>
     public static bool IsIdentity(Cid cid) => cid.Hash.Code == (ulong)Multicodec.Identity;
+
+    /// <summary>True when nothing is to be stored: an identity CID whose digest is the bytes; throws when it is not.</summary>
+    private static bool IsStoredIdentity(Cid cid, ReadOnlyMemory<byte> bytes)
+    {
+        CheckNotEmpty(cid);
+        if (!IsIdentity(cid))
+        {
+            return false;
+        }
+
+        return cid.Hash.Digest.SequenceEqual(bytes.Span)
+            ? true
+            : throw new InvalidBlockException(cid, $"The bytes given for identity CID {cid} are not its digest.");
+    }
 
     private static void CheckNotEmpty(Cid cid)
     {

@@ -9,7 +9,8 @@ public interface IBlockBroker
 
     /// <summary>
     /// Returns bytes that hash to <paramref name="cid"/>: the broker verifies every block against its CID (with the hash
-    /// function the CID names) before returning it, so a lying provider can be dropped. The memory belongs to the caller.
+    /// function the CID names) before returning it, so a lying provider can be dropped. Nobody writes the returned memory
+    /// again (callers that asked for the same block may share it), so the caller may keep it without a copy.
     /// Throws <see cref="BlockNotFoundException"/> when the broker gives up.
     /// </summary>
     ValueTask<ReadOnlyMemory<byte>> RetrieveAsync(Cid cid, BlockRetrievalOptions options, CancellationToken cancellationToken);

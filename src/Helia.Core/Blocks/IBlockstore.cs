@@ -14,7 +14,19 @@ public interface IBlockstore
     /// <summary>The block's bytes; throws <see cref="BlockNotFoundException"/> when it is missing.</summary>
     ValueTask<ReadOnlyMemory<byte>> GetAsync(Cid cid, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a block. The store never keeps <paramref name="bytes"/> itself (it copies, or writes them out), so the
+    /// caller may reuse its buffer once this completes (the importer puts pooled chunks).
+    /// </summary>
     ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a block whose bytes the caller gives away: nobody writes them again (a fresh exact-size array, as a
+    /// network decoder or a block broker returns), so a store that keeps blocks in memory may keep these bytes instead
+    /// of a copy, and may hand them to several readers. Otherwise as <see cref="PutAsync"/>, which is the default.
+    /// </summary>
+    ValueTask PutOwnedAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        PutAsync(cid, bytes, cancellationToken);
 
     ValueTask DeleteAsync(Cid cid, CancellationToken cancellationToken = default);
 

@@ -4,7 +4,11 @@ using Helia.Multiformats;
 
 namespace Helia.Core.Blocks;
 
-/// <summary>A blockstore in memory, for tests and ephemeral nodes. Keyed by multihash; keeps the first CID put for listing.</summary>
+/// <summary>
+/// A blockstore in memory, for tests and ephemeral nodes. Keyed by multihash; keeps the first CID put for listing.
+/// <see cref="IBlockstore.PutAsync"/> keeps an exact copy; <see cref="IBlockstore.PutOwnedAsync"/> keeps the bytes given.
+/// Readers share the stored memory and must not write it.
+/// </summary>
 public sealed class MemoryBlockstore : BlockstoreBase
 {
     private readonly ConcurrentDictionary<Multihash, Block> _blocks = new();
@@ -34,6 +38,13 @@ public sealed class MemoryBlockstore : BlockstoreBase
     {
         // The caller keeps its buffer; the store keeps an exact copy of its own.
         _blocks.GetOrAdd(cid.Hash, static (_, state) => new Block(state.cid, state.bytes.ToArray()), (cid, bytes));
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask PutOwnedCoreAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        // Nobody writes these bytes again (IBlockstore.PutOwnedAsync): keep them as they are.
+        _blocks.TryAdd(cid.Hash, new Block(cid, bytes));
         return ValueTask.CompletedTask;
     }
 

@@ -63,7 +63,8 @@ public sealed partial class NetworkedBlockstore : INetworkedBlockstore
         options.Progress?.Report(new BlockProgress("blocks:get:providers:want", cid));
         var retrieval = new BlockRetrievalOptions { Providers = options.Providers, Progress = options.Progress };
         ReadOnlyMemory<byte> bytes = await RetrieveAsync(cid, retrieval, cancellationToken);
-        await _local.PutAsync(cid, bytes, cancellationToken);
+        // A broker's bytes are never written again (IBlockBroker.RetrieveAsync), so the store may keep them as they are.
+        await _local.PutOwnedAsync(cid, bytes, cancellationToken);
         options.Progress?.Report(new BlockProgress("blocks:get:blockstore:put", cid));
         await AnnounceAsync(cid, cancellationToken);
         return bytes;
@@ -72,6 +73,12 @@ public sealed partial class NetworkedBlockstore : INetworkedBlockstore
     public async ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
         await _local.PutAsync(cid, bytes, cancellationToken);
+        await AnnounceAsync(cid, cancellationToken);
+    }
+
+    public async ValueTask PutOwnedAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    {
+        await _local.PutOwnedAsync(cid, bytes, cancellationToken);
         await AnnounceAsync(cid, cancellationToken);
     }
 

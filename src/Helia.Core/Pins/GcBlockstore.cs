@@ -33,7 +33,13 @@ public sealed class GcBlockstore : IBlockstore
 
     public ValueTask DeleteAsync(Cid cid, CancellationToken cancellationToken = default) => _inner.DeleteAsync(cid, cancellationToken);
 
-    public async ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    public ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        PutAsync(cid, bytes, owned: false, cancellationToken);
+
+    public ValueTask PutOwnedAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        PutAsync(cid, bytes, owned: true, cancellationToken);
+
+    private async ValueTask PutAsync(Cid cid, ReadOnlyMemory<byte> bytes, bool owned, CancellationToken cancellationToken)
     {
         Multihash hash = cid.Hash;
         Task? deleting = null;
@@ -55,7 +61,7 @@ public sealed class GcBlockstore : IBlockstore
                 await deleting.WaitAsync(cancellationToken);
             }
 
-            await _inner.PutAsync(cid, bytes, cancellationToken);
+            await (owned ? _inner.PutOwnedAsync(cid, bytes, cancellationToken) : _inner.PutAsync(cid, bytes, cancellationToken));
         }
         finally
         {

@@ -28,7 +28,8 @@ public class NetworkedBlockstoreTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         var local = new MemoryBlockstore();
-        var broker = new FakeBroker("a", (_, _) => Task.FromResult<ReadOnlyMemory<byte>>(s_data.ToArray()));
+        byte[] fetched = s_data.ToArray();
+        var broker = new FakeBroker("a", (_, _) => Task.FromResult<ReadOnlyMemory<byte>>(fetched));
         var store = new NetworkedBlockstore(local, [broker]);
         var progress = new List<string>();
 
@@ -36,6 +37,9 @@ public class NetworkedBlockstoreTests
 
         Assert.Equal(s_data, bytes.ToArray());
         Assert.True(await local.HasAsync(s_cid, ct));
+        // A broker's bytes are never written again, so the memory store keeps them without a copy.
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(await local.GetAsync(s_cid, ct), out ArraySegment<byte> stored));
+        Assert.Same(fetched, stored.Array);
         Assert.Equal([s_cid], broker.Announced);
         Assert.Contains("blocks:get:blockstore:put", progress);
     }

@@ -120,6 +120,18 @@ public abstract class BlockstoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutOwned_StoresTheBlock_AndChecksIdentityBytes()
+    {
+        Block block = RawBlock("owned bytes");
+        await Store.PutOwnedAsync(block.Cid, block.Bytes.ToArray(), Ct);
+
+        Assert.Equal(block.Bytes.ToArray(), (await Store.GetAsync(block.Cid, Ct)).ToArray());
+        Cid identity = Cid.CreateV1(Multicodec.Raw, Multihash.Create(Multicodec.Identity, "abc"u8));
+        await Store.PutOwnedAsync(identity, "abc"u8.ToArray(), Ct);
+        await Assert.ThrowsAsync<InvalidBlockException>(async () => await Store.PutOwnedAsync(identity, "abd"u8.ToArray(), Ct));
+    }
+
+    [Fact]
     public async Task Put_Twice_KeepsOneBlock()
     {
         Block block = RawBlock("twice");
