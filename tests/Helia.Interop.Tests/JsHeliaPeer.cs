@@ -7,11 +7,13 @@ namespace Helia.Interop.Tests;
 /// <summary>
 /// JS Helia (interop/js/helia-peer.mjs) as a child process: commands go to its stdin with an id, and every line it
 /// prints lands in a backlog that <see cref="WaitForAsync"/> searches, so answers and unasked events (presences, received
-/// wants) can be awaited in any order without polling.
+/// wants) can be awaited in any order without polling. Other peer scripts that speak the same line protocol (a "ready"
+/// line first, then id-tagged answers) run through <see cref="StartScriptAsync"/>.
 /// </summary>
 internal sealed class JsHeliaPeer : IAsyncDisposable
 {
     private readonly NodePeer _node;
+    private readonly string _script;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<JsonElement> _backlog = [];
@@ -21,9 +23,10 @@ internal sealed class JsHeliaPeer : IAsyncDisposable
     private Exception? _ended;
     private int _nextId;
 
-    private JsHeliaPeer(NodePeer node)
+    private JsHeliaPeer(NodePeer node, string script)
     {
         _node = node;
+        _script = script;
         _pump = PumpAsync();
     }
 
@@ -32,9 +35,13 @@ internal sealed class JsHeliaPeer : IAsyncDisposable
     /// <summary>Its TCP listen address on 127.0.0.1, with /p2p/ID.</summary>
     public Multiaddr Address { get; private set; } = null!;
 
-    public static async Task<JsHeliaPeer> StartAsync(TimeSpan timeout, CancellationToken cancellationToken, params string[] arguments)
+    public static Task<JsHeliaPeer> StartAsync(TimeSpan timeout, CancellationToken cancellationToken, params string[] arguments) =>
+        StartScriptAsync("helia-peer.mjs", timeout, cancellationToken, arguments);
+
+    /// <summary>Starts <paramref name="script"/> (a path relative to interop/js) and waits for its "ready" line.</summary>
+    public static async Task<JsHeliaPeer> StartScriptAsync(string script, TimeSpan timeout, CancellationToken cancellationToken, params string[] arguments)
     {
-        var peer = new JsHeliaPeer(NodePeer.Start("helia-peer.mjs", arguments));
+        var peer = new JsHeliaPeer(NodePeer.Start(script, arguments), script);
         try
         {
             JsonElement ready = await peer.WaitForAsync(e => Is(e, "ready"), timeout, cancellationToken);
@@ -127,6 +134,17 @@ internal sealed class JsHeliaPeer : IAsyncDisposable
     public static IReadOnlyList<string> Strings(JsonElement array) =>
         array.ValueKind == JsonValueKind.Null ? [] : [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
+    /// <summary>Removes and returns every line printed so far that matches, without waiting for more.</summary>
+    public IReadOnlyList<JsonElement> TakeAll(Func<JsonElement, bool> match)
+    {
+        lock (_lock)
+        {
+            List<JsonElement> taken = [.. _backlog.Where(match)];
+            _backlog.RemoveAll(e => match(e));
+            return taken;
+        }
+    }
+
     /// <summary>Removes and returns the first printed line that matches, waiting for it if need be.</summary>
     public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -149,7 +167,7 @@ internal sealed class JsHeliaPeer : IAsyncDisposable
 
                 if (_ended is not null)
                 {
-                    throw new InvalidOperationException("helia-peer.mjs stopped printing before the awaited line.", _ended);
+                    throw new InvalidOperationException($"{_script} stopped printing before the awaited line.", _ended);
                 }
 
                 changed = _changed.Task;
@@ -167,7 +185,7 @@ internal sealed class JsHeliaPeer : IAsyncDisposable
                     seen = string.Join('\n', _backlog.Select(e => e.ToString()));
                 }
 
-                throw new TimeoutException($"helia-peer.mjs did not print the awaited line within {timeout}. Unclaimed lines:\n{seen}\nIts stderr:\n{_node.StandardError}");
+                throw new TimeoutException($"{_script} did not print the awaited line within {timeout}. Unclaimed lines:\n{seen}\nIts stderr:\n{_node.StandardError}");
             }
         }
     }

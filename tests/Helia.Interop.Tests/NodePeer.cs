@@ -8,7 +8,7 @@ namespace Helia.Interop.Tests;
 /// <summary>
 /// A Node.js script from interop/js run as a child process: its stdout lines arrive on a channel, stdin stays open
 /// (closing it asks the script to stop), and DisposeAsync kills whatever is still running.
-/// Tests call <see cref="SkipIfUnavailable"/> first: without interop/js/node_modules they are skipped with the reason,
+/// Tests call <see cref="SkipIfUnavailable()"/> first: without interop/js/node_modules they are skipped with the reason,
 /// unless HELIA_REQUIRE_INTEROP=1, which turns the missing packages into a failure.
 /// </summary>
 internal sealed class NodePeer : IAsyncDisposable
@@ -47,7 +47,25 @@ internal sealed class NodePeer : IAsyncDisposable
             return;
         }
 
-        string reason = $"interop/js/node_modules is not installed (run `npm ci` in interop/js); looked for {NodePath ?? "interop/js"}.";
+        SkipOrFail($"interop/js/node_modules is not installed (run `npm ci` in interop/js); looked for {NodePath ?? "interop/js"}.");
+    }
+
+    /// <summary>
+    /// Like <see cref="SkipIfUnavailable()"/>, and also requires <paramref name="package"/> in the node_modules of the
+    /// sibling folder interop/<paramref name="folder"/> (a peer with its own pinned packages, run with interop/js's Node).
+    /// </summary>
+    public static void SkipIfUnavailable(string folder, string package)
+    {
+        SkipIfUnavailable();
+        string packageJson = Path.Combine(InteropDirectory!, "..", folder, "node_modules", package, "package.json");
+        if (!File.Exists(packageJson))
+        {
+            SkipOrFail($"interop/{folder}/node_modules is not installed (run `npm ci` in interop/{folder}); looked for {Path.GetFullPath(packageJson)}.");
+        }
+    }
+
+    private static void SkipOrFail(string reason)
+    {
         if (Environment.GetEnvironmentVariable("HELIA_REQUIRE_INTEROP") == "1")
         {
             Assert.Fail(reason + " HELIA_REQUIRE_INTEROP=1 requires the interop tests to run.");
