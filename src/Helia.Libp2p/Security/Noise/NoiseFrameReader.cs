@@ -1,65 +1,115 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Helia.Libp2p.Security.Noise;
 
 /// <summary>
-/// The Noise channel's Input: decrypts on the reader's own ReadAsync, no loop of its own. It decrypts every complete
-/// frame the connection has received into a plaintext pipe and returns that pipe's buffer; it waits on the connection
+/// The Noise channel's Input: decrypts on the reader's own ReadAsync, no loop of its own. It decrypts the complete
+/// frames the connection has received into a plaintext pipe and returns that pipe's buffer; it waits on the connection
 /// only when the application has examined everything decrypted so far. Frames split across the connection's buffer
 /// segments are decrypted from one pooled scratch buffer: nothing is allocated per frame.
+/// Back-pressure: it decrypts ahead of the application only while less than <see cref="MaxDecryptedAhead"/> bytes of
+/// plaintext are unconsumed; the rest stays ciphertext in the connection's pipe, which then stops receiving.
+/// Complete may come from another thread while a read waits on the connection (a channel disposed under its reader):
+/// the read then ends as a completed read and the release of the buffers is left to it.
 /// </summary>
 internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCipher cipher, ILogger logger) : PipeReader
 {
-    // Never pauses: the connection's own pipe bounds what is received and not yet read.
+    /// <summary>The most plaintext decrypted ahead of what the application has consumed (unless it asks for more).</summary>
+    public const int MaxDecryptedAhead = 256 * 1024;
+
+    // Never pauses: the decryption above stops at MaxDecryptedAhead.
     private static readonly PipeOptions s_plaintextOptions = new(
         pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
 
     private readonly Pipe _plaintext = new(s_plaintextOptions);
+    private readonly Lock _sync = new();
     private byte[]? _scratch;
     private ReadOnlySequence<byte> _lastBuffer;
     private long _examined;                 // bytes at the start of the plaintext buffer the application has examined
+    private long _unconsumed;               // plaintext bytes decrypted and not yet consumed
     private bool _connectionDone;
+    private bool _reading;                  // a ReadAsync is waiting on the connection
     private bool _completed;
+    private bool _released;
+    private Exception? _completion;
 
+    /// <summary>Plaintext decrypted and not yet consumed by the application.</summary>
+    internal long DecryptedAhead => Volatile.Read(ref _unconsumed);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
+        BeginRead();
+        try
         {
-            if (!_connectionDone && connection.TryRead(out ReadResult ready))
+            while (true)
             {
-                DecryptAvailable(ready);
-            }
+                if (!_connectionDone && _unconsumed < MaxDecryptedAhead && connection.TryRead(out ReadResult ready))
+                {
+                    DecryptAvailable(ready, mustDecrypt: false);
+                }
 
-            if (TryReadPlaintext(out ReadResult result))
-            {
-                return result;
-            }
+                if (TryReadPlaintext(out ReadResult result))
+                {
+                    return result;
+                }
 
-            ReadResult received = await connection.ReadAsync(cancellationToken);
-            DecryptAvailable(received);
+                ReadResult received = await connection.ReadAsync(cancellationToken);
+                if (_completed)
+                {
+                    return new ReadResult(default, isCanceled: false, isCompleted: true);   // completed while waiting
+                }
+
+                if (received.IsCanceled)
+                {
+                    connection.AdvanceTo(received.Buffer.Start);
+                    return new ReadResult(default, isCanceled: true, isCompleted: false);
+                }
+
+                DecryptAvailable(received, mustDecrypt: true);
+            }
+        }
+        finally
+        {
+            EndRead();
         }
     }
 
     public override bool TryRead(out ReadResult result)
     {
-        if (!_connectionDone && connection.TryRead(out ReadResult ready))
+        BeginRead();
+        try
         {
-            DecryptAvailable(ready);
-        }
+            if (!_connectionDone && _unconsumed < MaxDecryptedAhead && connection.TryRead(out ReadResult ready))
+            {
+                DecryptAvailable(ready, mustDecrypt: false);
+            }
 
-        return TryReadPlaintext(out result);
+            return TryReadPlaintext(out result);
+        }
+        finally
+        {
+            EndRead();
+        }
     }
 
     public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
 
     public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
     {
+        if (_completed)
+        {
+            return;                                 // completed under a read: the buffer is gone
+        }
+
         long consumedBytes = _lastBuffer.Slice(_lastBuffer.Start, consumed).Length;
         long examinedBytes = _lastBuffer.Slice(_lastBuffer.Start, examined).Length;
         _examined = Math.Max(examinedBytes, consumedBytes) - consumedBytes;
+        _unconsumed -= consumedBytes;
         _lastBuffer = default;
         _plaintext.Reader.AdvanceTo(consumed, examined);
     }
@@ -72,16 +122,70 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
 
     public override void Complete(Exception? exception = null)
     {
-        if (_completed)
+        lock (_sync)
         {
-            return;
+            if (_completed)
+            {
+                return;
+            }
+
+            _completed = true;
+            _completion = exception;
+            if (_reading)
+            {
+                // A read is under way: wake it if it waits on the connection; it releases everything when it ends.
+                connection.CancelPendingRead();
+                return;
+            }
         }
 
-        _completed = true;
+        Release();
+    }
+
+    private void BeginRead()
+    {
+        lock (_sync)
+        {
+            if (_completed)
+            {
+                throw new InvalidOperationException("Reading is not allowed after the Noise channel's input was completed.");
+            }
+
+            _reading = true;
+        }
+    }
+
+    /// <summary>Ends a read; if the reader was completed meanwhile, releases what the read was using.</summary>
+    private void EndRead()
+    {
+        lock (_sync)
+        {
+            _reading = false;
+            if (!_completed)
+            {
+                return;
+            }
+        }
+
+        Release();
+    }
+
+    private void Release()
+    {
+        lock (_sync)
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
+        }
+
         _lastBuffer = default;
-        _plaintext.Reader.Complete(exception);
+        _plaintext.Reader.Complete(_completion);
         _plaintext.Writer.Complete();
-        connection.Complete(exception);
+        connection.Complete(_completion);
         if (_scratch is { } scratch)
         {
             _scratch = null;
@@ -106,20 +210,43 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
         return false;
     }
 
-    /// <summary>Decrypts every complete frame of <paramref name="received"/>, gives back the rest, and ends the plaintext when the connection ends.</summary>
-    private void DecryptAvailable(ReadResult received)
+    /// <summary>
+    /// Decrypts the complete frames of <paramref name="received"/> while less than <see cref="MaxDecryptedAhead"/> is
+    /// unconsumed (at least one when <paramref name="mustDecrypt"/>: the application has examined everything), gives back
+    /// the rest, and ends the plaintext when the connection has ended and every frame is decrypted.
+    /// </summary>
+    private void DecryptAvailable(ReadResult received, bool mustDecrypt)
     {
         ReadOnlySequence<byte> buffer = received.Buffer;
         bool decrypted = false;
+        bool stopped = false;                       // complete frames are left for later (back-pressure)
         try
         {
-            while (NoiseFrame.TryRead(ref buffer, out ReadOnlySequence<byte> message))
+            while (true)
             {
+                if (_unconsumed >= MaxDecryptedAhead && (decrypted || !mustDecrypt))
+                {
+                    stopped = buffer.Length >= NoiseFrame.HeaderSize;
+                    break;
+                }
+
+                if (!NoiseFrame.TryRead(ref buffer, out ReadOnlySequence<byte> message))
+                {
+                    break;
+                }
+
                 DecryptFrame(message);
                 decrypted = true;
             }
 
-            if (received.IsCompleted)
+            if (decrypted)
+            {
+                // The plaintext pipe never pauses, so this completes at once.
+                ValueTask<FlushResult> flush = _plaintext.Writer.FlushAsync(CancellationToken.None);
+                Debug.Assert(flush.IsCompleted, "The plaintext pipe has no pause threshold.");
+            }
+
+            if (received.IsCompleted && !stopped)
             {
                 _connectionDone = true;
                 if (!buffer.IsEmpty)
@@ -139,13 +266,8 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
         }
         finally
         {
-            connection.AdvanceTo(buffer.Start, buffer.End);
-            if (decrypted)
-            {
-                // The plaintext pipe never pauses, so this completes at once.
-                ValueTask<FlushResult> flush = _plaintext.Writer.FlushAsync(CancellationToken.None);
-                Debug.Assert(flush.IsCompleted, "The plaintext pipe has no pause threshold.");
-            }
+            // Stopped early: leave the rest unexamined, so the next read sees it without waiting for more bytes.
+            connection.AdvanceTo(buffer.Start, stopped ? buffer.Start : buffer.End);
         }
     }
 
@@ -168,6 +290,7 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
         PipeWriter plaintext = _plaintext.Writer;
         cipher.Decrypt(ciphertext, plaintext.GetSpan(Math.Max(plaintextLength, 1)), []);
         plaintext.Advance(plaintextLength);
+        _unconsumed += plaintextLength;
     }
 
     private static partial class Log

@@ -7,8 +7,10 @@ namespace Helia.Libp2p.Security.Noise;
 /// application writes lands where its ciphertext goes; FlushAsync (or a full frame) writes the length prefix, encrypts
 /// the plaintext in place, appends the tag and advances the connection's writer. No copy, no loop, no allocation: the
 /// writer's own FlushAsync flushes the connection, so the back-pressure is the connection's.
-/// Each frame starts with room for the largest frame (as the write loop it replaces asked for), so frames are as large
-/// as the writes between flushes allow.
+/// The first frame after a flush asks the connection only for room for the write at hand, so a small message (a window
+/// update, a ping) goes into the connection's current buffer rather than making it take a fresh 64 KiB one; once a
+/// frame fills up, the writer is streaming and each next frame asks for room for the largest frame, so bulk data goes
+/// out in full frames.
 /// </summary>
 internal sealed class NoiseFrameWriter(PipeWriter connection, NoiseCipher cipher) : PipeWriter
 {
@@ -16,6 +18,7 @@ internal sealed class NoiseFrameWriter(PipeWriter connection, NoiseCipher cipher
 
     private Memory<byte> _frame;            // the connection's memory the current frame is built in (header first)
     private int _length;                    // plaintext bytes written into it
+    private bool _streaming;                // a frame filled up since the last flush: ask for whole frames
     private bool _completed;
 
     private int Available => _frame.Length - NoiseFrame.HeaderSize - NoiseCipher.TagSize - _length;
@@ -35,12 +38,14 @@ internal sealed class NoiseFrameWriter(PipeWriter connection, NoiseCipher cipher
 
         if (!_frame.IsEmpty && Available < needed)
         {
+            _streaming = true;
             Seal();
         }
 
         if (_frame.IsEmpty)
         {
-            Memory<byte> memory = connection.GetMemory(FrameSize);
+            int request = _streaming ? FrameSize : NoiseFrame.HeaderSize + needed + NoiseCipher.TagSize;
+            Memory<byte> memory = connection.GetMemory(request);
             _frame = memory.Length > FrameSize ? memory[..FrameSize] : memory;
             _length = 0;
         }
@@ -62,6 +67,7 @@ internal sealed class NoiseFrameWriter(PipeWriter connection, NoiseCipher cipher
         _length += bytes;
         if (Available == 0)
         {
+            _streaming = true;
             Seal();
         }
     }
@@ -69,6 +75,7 @@ internal sealed class NoiseFrameWriter(PipeWriter connection, NoiseCipher cipher
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
         Seal();
+        _streaming = false;
         return connection.FlushAsync(cancellationToken);
     }
 
