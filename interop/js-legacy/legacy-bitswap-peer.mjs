@@ -14,13 +14,16 @@
 //   <id> dial <multiaddr>                                  -> {"id","event":"dialed","addr"}
 //   <id> put <hash> <codec: raw|dag-pb> <version: 0|1> <base64 bytes>  -> {"id","event":"put","cid","size"}
 //   <id> get <cid> <timeout ms>                            -> {"id","event":"got","cid","size","data":base64}
+//   <id> get-many <timeout ms> <cid>…                      -> {"id","event":"got-many","cids":[…],"sha256":[hex of each block's sha2-256]}
+//                                                             (all wanted at once, so answers may batch several blocks)
 //   <id> has <cid>                                         -> {"id","event":"has","cid","has":bool}
 // A failed command answers {"id","event":"error","command","message","name"}.
 // It also prints, unasked:
 //   {"event":"ready","peerId":…,"addrs":[…],"protocols":[…]}   once, first
 //   {"event":"stream","direction":"inbound"|"outbound","peer":…,"protocol":…}   for every Bitswap stream
-//   {"event":"message","blocks":n,"payload":[{"prefix":hex,"size":n}…],"wants":[{"cid","wantType","sendDontHave","cancel"}…],
-//    "presences":n}                                         for every Bitswap message it receives, as found on the wire
+//   {"event":"message","size":n,"full":bool,"blocks":n,"payload":[{"prefix":hex,"size":n}…],
+//    "wants":[{"cid","wantType","sendDontHave","cancel"}…],"presences":n}
+//                                                           for every Bitswap message it receives, as found on the wire
 // It exits when stdin closes.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -81,6 +84,8 @@ BitswapMessage.deserialize = async (raw, loader) => {
   const decoded = Message.decode(raw)
   print({
     event: 'message',
+    size: raw.length,
+    full: decoded.wantlist?.full === true,
     blocks: decoded.blocks.length,
     payload: decoded.payload.map(p => ({ prefix: Buffer.from(p.prefix ?? []).toString('hex'), size: p.data?.length ?? 0 })),
     wants: (decoded.wantlist?.entries ?? []).map(e => ({
@@ -140,6 +145,12 @@ lines.on('line', async (line) => {
       const cid = CID.parse(args[0])
       const bytes = await bitswap.want(cid, { signal: AbortSignal.timeout(Number(args[1] ?? 10000)) })
       print({ id, event: 'got', cid: cid.toString(), size: bytes.length, data: Buffer.from(bytes).toString('base64') })
+    } else if (command === 'get-many') {
+      const signal = AbortSignal.timeout(Number(args[0]))
+      const cids = args.slice(1).map(c => CID.parse(c))
+      const blocks = await Promise.all(cids.map(cid => bitswap.want(cid, { signal })))
+      const digests = await Promise.all(blocks.map(async b => Buffer.from((await sha256.digest(b)).digest).toString('hex')))
+      print({ id, event: 'got-many', cids: cids.map(String), sha256: digests })
     } else if (command === 'has') {
       const cid = CID.parse(args[0])
       print({ id, event: 'has', cid: cid.toString(), has: await blockstore.has(cid) })

@@ -170,7 +170,7 @@ public class BitswapInteropTests(BitswapInteropTests.Pair pair) : IClassFixture<
         JsHeliaPeer.Is(e, "wants") && e.GetProperty("from").GetString() == from.ToString() && JsHeliaPeer.Strings(e.GetProperty(list)).Contains(cid.ToString());
 
     /// <summary>Completes with the first message from <paramref name="peer"/> that matches, once the engine has taken it in.</summary>
-    private static Task<BitswapMessage> NextMessageAsync(BitswapService service, PeerId peer, Func<BitswapMessage, bool> match)
+    internal static Task<BitswapMessage> NextMessageAsync(BitswapService service, PeerId peer, Func<BitswapMessage, bool> match)
     {
         var received = new TaskCompletionSource<BitswapMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Handler(PeerId from, BitswapMessage message)

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using Helia.Bitswap.Messages;
 using Helia.Core.Ipld.DagPb;
 using Helia.Multiformats;
 using Helia.Multiformats.Hashing;
@@ -43,11 +45,9 @@ public class LegacyBitswapInteropTests
     [MemberData(nameof(Blocks))]
     public async Task Block_LegacyPeerFetchesFromDotnetAndDotnetFetchesFromIt(string version, string hash, string codec, int cidVersion, int size, string? prefix)
     {
-        NodePeer.SkipIfUnavailable("js-legacy", "ipfs-bitswap");
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using HeliaNode dotnet = await BitswapInteropTests.Pair.StartDotnetAsync(ct);
-        await using JsHeliaPeer js = await StartPeerAsync(version, ct);
-        await dotnet.Libp2p.DialAsync(js.Address, ct).AsTask().WaitAsync(s_timeout, ct);
+        await using Peers peers = await Peers.StartAsync(version, dial: true, ct);
+        (HeliaNode dotnet, JsHeliaPeer js) = peers;
         MultihashHasher hasher = MultihashHashers.All.Single(h => h.Name == hash);
         byte[] fromDotnet = Block(codec, size, size);
         byte[] fromJs = Block(codec, size, size + 1);
@@ -69,8 +69,7 @@ public class LegacyBitswapInteropTests
         }
 
         // We fetch from it: our want goes out without 1.2.0 fields on older versions, its block is verified and stored.
-        JsonElement put = await js.CommandAsync($"put {hash} {codec} {cidVersion} {Convert.ToBase64String(fromJs)}", s_timeout, ct);
-        Cid jsCid = Cid.Parse(put.GetProperty("cid").GetString()!);
+        Cid jsCid = await PutAsync(js, hash, codec, cidVersion, fromJs, ct);
         Assert.Equal(CreateCid(hasher, codec, cidVersion, fromJs), jsCid);
         ReadOnlyMemory<byte> fetched = await js.WithinAsync(dotnet.Blockstore.GetAsync(jsCid, ct).AsTask(), s_timeout, ct);
         Assert.Equal(fromJs, fetched.ToArray());
@@ -91,15 +90,12 @@ public class LegacyBitswapInteropTests
     [Fact]
     public async Task CidV1Raw_DotnetFetchesFromPeerSpeakingOnly100()
     {
-        NodePeer.SkipIfUnavailable("js-legacy", "ipfs-bitswap");
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using HeliaNode dotnet = await BitswapInteropTests.Pair.StartDotnetAsync(ct);
-        await using JsHeliaPeer js = await StartPeerAsync("1.0.0", ct);
-        await dotnet.Libp2p.DialAsync(js.Address, ct).AsTask().WaitAsync(s_timeout, ct);
+        await using Peers peers = await Peers.StartAsync("1.0.0", dial: true, ct);
+        (HeliaNode dotnet, JsHeliaPeer js) = peers;
         byte[] data = Block("raw", 5000, 42);
 
-        JsonElement put = await js.CommandAsync($"put sha2-256 raw 1 {Convert.ToBase64String(data)}", s_timeout, ct);
-        Cid cid = Cid.Parse(put.GetProperty("cid").GetString()!);
+        Cid cid = await PutAsync(js, "sha2-256", "raw", 1, data, ct);
         Assert.Equal(Cid.Compute(Multicodec.Raw, data), cid);
         ReadOnlyMemory<byte> fetched = await js.WithinAsync(dotnet.Blockstore.GetAsync(cid, ct).AsTask(), s_timeout, ct);
 
@@ -114,19 +110,17 @@ public class LegacyBitswapInteropTests
     [InlineData("1.0.0")]
     public async Task LegacyPeerDialsDotnet_BlocksFlowBothWays(string version)
     {
-        NodePeer.SkipIfUnavailable("js-legacy", "ipfs-bitswap");
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using HeliaNode dotnet = await BitswapInteropTests.Pair.StartDotnetAsync(ct);
-        await using JsHeliaPeer js = await StartPeerAsync(version, ct);
+        await using Peers peers = await Peers.StartAsync(version, dial: false, ct);
+        (HeliaNode dotnet, JsHeliaPeer js) = peers;
         byte[] fromDotnet = Block("dag-pb", 300_000, 7);
         byte[] fromJs = Block("dag-pb", 300_000, 8);
-        Cid dotnetCid = Cid.CreateV0(Cid.Compute(Multicodec.DagPb, fromDotnet).Hash);   // 1.0.0 can only name CIDv0 blocks
+        Cid dotnetCid = CidV0(fromDotnet);   // 1.0.0 can only name CIDv0 blocks
         await dotnet.LocalBlockstore.PutAsync(dotnetCid, fromDotnet, ct);
 
         await js.CommandAsync($"dial {dotnet.Libp2p.ListenAddresses[0].WithPeerId(dotnet.Id)}", s_timeout, ct);
         Assert.Equal(fromDotnet, await GetAsync(js, dotnetCid, ct));
-        JsonElement put = await js.CommandAsync($"put sha2-256 dag-pb 0 {Convert.ToBase64String(fromJs)}", s_timeout, ct);
-        Cid jsCid = Cid.Parse(put.GetProperty("cid").GetString()!);
+        Cid jsCid = await PutAsync(js, "sha2-256", "dag-pb", 0, fromJs, ct);
         Assert.Equal(0, jsCid.Version);
         ReadOnlyMemory<byte> fetched = await js.WithinAsync(dotnet.Blockstore.GetAsync(jsCid, ct).AsTask(), s_timeout, ct);
 
@@ -134,10 +128,113 @@ public class LegacyBitswapInteropTests
         await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/" + version, ct);
     }
 
-    private static Task<JsHeliaPeer> StartPeerAsync(string version, CancellationToken ct) =>
-        version == "1.2.0"
-            ? JsHeliaPeer.StartScriptAsync(Script, s_timeout, ct)
-            : JsHeliaPeer.StartScriptAsync(Script, s_timeout, ct, "--protocols", version);
+    /// <summary>
+    /// Forty 256 KiB blocks each way, all wanted at once: our answers go out in the version's encoding, every message
+    /// within the 4 MiB limit, and its answers (however it batches them) are all taken in and verified.
+    /// </summary>
+    [Theory]
+    [InlineData("1.1.0")]
+    [InlineData("1.0.0")]
+    public async Task ManyBlocks_WantedAtOnce_BothWays(string version)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Peers peers = await Peers.StartAsync(version, dial: true, ct);
+        (HeliaNode dotnet, JsHeliaPeer js) = peers;
+        const int Count = 40;
+        byte[][] ours = [.. Enumerable.Range(0, Count).Select(i => Block("dag-pb", 256 * 1024, 1000 + i))];
+        byte[][] theirs = [.. Enumerable.Range(0, Count).Select(i => Block("dag-pb", 256 * 1024, 2000 + i))];
+        Cid[] ourCids = [.. ours.Select(CidV0)];
+        foreach ((Cid cid, byte[] data) in ourCids.Zip(ours))
+        {
+            await dotnet.LocalBlockstore.PutAsync(cid, data, ct);
+        }
+
+        JsonElement got = await js.CommandAsync($"get-many {(int)s_timeout.TotalMilliseconds} {string.Join(' ', ourCids.Select(c => c.ToString()))}", s_timeout, ct);
+        Assert.Equal(ours.Select(b => Convert.ToHexStringLower(SHA256.HashData(b))), JsHeliaPeer.Strings(got.GetProperty("sha256")));
+        // Every message it decoded was printed before its answer, so all of ours are in the backlog now.
+        IReadOnlyList<JsonElement> delivered = js.TakeAll(e => IsMessage(e) && CarriesBlock(e, 1));
+        Assert.Equal(Count, delivered.Sum(m => m.GetProperty("blocks").GetInt32() + m.GetProperty("payload").GetArrayLength()));
+        Assert.All(delivered, m => Assert.InRange(m.GetProperty("size").GetInt32(), 1, 4 * 1024 * 1024));
+        Assert.All(delivered, m => Assert.Equal(0, version == "1.0.0" ? m.GetProperty("payload").GetArrayLength() : m.GetProperty("blocks").GetInt32()));
+
+        var jsCids = new List<Cid>();
+        foreach (byte[] data in theirs)
+        {
+            jsCids.Add(await PutAsync(js, "sha2-256", "dag-pb", 0, data, ct));
+        }
+
+        ReadOnlyMemory<byte>[] fetched = await js.WithinAsync(Task.WhenAll(jsCids.Select(c => dotnet.Blockstore.GetAsync(c, ct).AsTask())), s_timeout, ct);
+        Assert.Equal(theirs, fetched.Select(m => m.ToArray()));
+        await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/" + version, ct);
+    }
+
+    /// <summary>
+    /// Neither version has HAVE/DONT_HAVE: it wants a block we lack and hears nothing from us until a put on our
+    /// networked blockstore sends it the block; we want a block it lacks, give up, and our cancel reaches it.
+    /// </summary>
+    [Theory]
+    [InlineData("1.1.0")]
+    [InlineData("1.0.0")]
+    public async Task MissingBlock_PutLaterSendsIt_AndOurCancelArrives(string version)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Peers peers = await Peers.StartAsync(version, dial: true, ct);
+        (HeliaNode dotnet, JsHeliaPeer js) = peers;
+        byte[] later = Block("dag-pb", 5000, 5);
+        Cid laterCid = CidV0(later);
+        Task<BitswapMessage> wanted = BitswapInteropTests.NextMessageAsync(dotnet.Bitswap!, js.Id, m => m.Wantlist.Any(e => e.Cid == laterCid && !e.Cancel));
+
+        Task<byte[]> get = GetAsync(js, laterCid, ct);
+        await js.WithinAsync(wanted, s_timeout, ct);
+        Assert.Contains(laterCid, dotnet.Bitswap!.GetWantlist(js.Id));
+        Assert.False(get.IsCompleted);
+        await dotnet.Blockstore.PutAsync(laterCid, later, ct);
+        Assert.Equal(later, await get.WaitAsync(s_timeout, ct));
+        Assert.Empty(js.TakeAll(e => IsMessage(e) && e.GetProperty("presences").GetInt32() > 0));
+
+        Cid lacking = CidV0(Block("dag-pb", 100, 6));
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<ReadOnlyMemory<byte>> ourGet = dotnet.Blockstore.GetAsync(lacking, giveUp.Token).AsTask();
+        await js.WaitForAsync(e => IsMessage(e) && Wants(e).Any(w => IsEntry(w, lacking, cancel: false)), s_timeout, ct);
+        giveUp.CancelAfter(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ourGet.WaitAsync(s_timeout, ct));
+        await js.WaitForAsync(e => IsMessage(e) && Wants(e).Any(w => IsEntry(w, lacking, cancel: true)), s_timeout, ct);
+        await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/" + version, ct);
+    }
+
+    /// <summary>Wants made before the connection exists go out when it opens: its full wantlist to us, ours to it.</summary>
+    [Theory]
+    [InlineData("1.1.0")]
+    [InlineData("1.0.0")]
+    public async Task WantsMadeBeforeConnecting_GoOutWhenThePeerConnects(string version)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Peers peers = await Peers.StartAsync(version, dial: false, ct);
+        (HeliaNode dotnet, JsHeliaPeer js) = peers;
+        byte[] fromDotnet = Block("dag-pb", 20_000, 11);
+        byte[] fromJs = Block("dag-pb", 20_000, 12);
+        Cid dotnetCid = CidV0(fromDotnet);
+        await dotnet.LocalBlockstore.PutAsync(dotnetCid, fromDotnet, ct);
+        Cid jsCid = await PutAsync(js, "sha2-256", "dag-pb", 0, fromJs, ct);
+        Task<BitswapMessage> fullWantlist = BitswapInteropTests.NextMessageAsync(dotnet.Bitswap!, js.Id, m => m.FullWantlist && m.Wantlist.Any(e => e.Cid == dotnetCid));
+
+        Task<byte[]> jsGet = GetAsync(js, dotnetCid, ct);
+        Task<ReadOnlyMemory<byte>> dotnetGet = dotnet.Blockstore.GetAsync(jsCid, ct).AsTask();
+        await dotnet.Libp2p.DialAsync(js.Address, ct).AsTask().WaitAsync(s_timeout, ct);
+
+        await js.WithinAsync(fullWantlist, s_timeout, ct);
+        Assert.Equal(fromDotnet, await jsGet.WaitAsync(s_timeout, ct));
+        Assert.Equal(fromJs, (await js.WithinAsync(dotnetGet, s_timeout, ct)).ToArray());
+        await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/" + version, ct);
+    }
+
+
+    /// <summary>Stores a block in the old peer (through ipfs-bitswap, which tells peers that want it); returns its CID.</summary>
+    private static async Task<Cid> PutAsync(JsHeliaPeer js, string hash, string codec, int cidVersion, byte[] data, CancellationToken ct)
+    {
+        JsonElement put = await js.CommandAsync($"put {hash} {codec} {cidVersion} {Convert.ToBase64String(data)}", s_timeout, ct);
+        return Cid.Parse(put.GetProperty("cid").GetString()!);
+    }
 
     private static async Task<byte[]> GetAsync(JsHeliaPeer js, Cid cid, CancellationToken ct)
     {
@@ -163,6 +260,11 @@ public class LegacyBitswapInteropTests
     private static bool IsStream(JsonElement e, string direction) =>
         JsHeliaPeer.Is(e, "stream") && e.GetProperty("direction").GetString() == direction;
 
+    private static bool IsEntry(JsonElement want, Cid cid, bool cancel) =>
+        want.GetProperty("cid").GetString() == cid.ToString() && want.GetProperty("cancel").GetBoolean() == cancel;
+
+    private static Cid CidV0(byte[] dagPb) => Cid.CreateV0(Cid.Compute(Multicodec.DagPb, dagPb).Hash);
+
     private static bool IsMessage(JsonElement e) => JsHeliaPeer.Is(e, "message");
 
     private static IEnumerable<JsonElement> Wants(JsonElement message) => message.GetProperty("wants").EnumerateArray();
@@ -183,5 +285,46 @@ public class LegacyBitswapInteropTests
         byte[] bytes = new byte[size];
         new Random(seed).NextBytes(bytes);
         return codec == "raw" ? bytes : DagPbCodec.Encode(new PBNode(bytes));
+    }
+
+    /// <summary>A fresh C# node and old peer (offering only <c>version</c>; "1.2.0" leaves it unrestricted), killed at the end.</summary>
+    private sealed class Peers(HeliaNode dotnet, JsHeliaPeer js) : IAsyncDisposable
+    {
+        public static async Task<Peers> StartAsync(string version, bool dial, CancellationToken ct)
+        {
+            NodePeer.SkipIfUnavailable("js-legacy", "ipfs-bitswap");
+            HeliaNode dotnet = await BitswapInteropTests.Pair.StartDotnetAsync(ct);
+            JsHeliaPeer? js = null;
+            try
+            {
+                js = version == "1.2.0"
+                    ? await JsHeliaPeer.StartScriptAsync(Script, s_timeout, ct)
+                    : await JsHeliaPeer.StartScriptAsync(Script, s_timeout, ct, "--protocols", version);
+                if (dial)
+                {
+                    await dotnet.Libp2p.DialAsync(js.Address, ct).AsTask().WaitAsync(s_timeout, ct);
+                }
+
+                return new Peers(dotnet, js);
+            }
+            catch
+            {
+                if (js is not null)
+                {
+                    await js.DisposeAsync();
+                }
+
+                await dotnet.DisposeAsync();
+                throw;
+            }
+        }
+
+        public void Deconstruct(out HeliaNode node, out JsHeliaPeer peer) => (node, peer) = (dotnet, js);
+
+        public async ValueTask DisposeAsync()
+        {
+            await js.DisposeAsync();
+            await dotnet.DisposeAsync();
+        }
     }
 }
