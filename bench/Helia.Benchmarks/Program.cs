@@ -12,13 +12,14 @@ using Helia.Benchmarks.Storage;
 // dotnet run -c Release --project bench/Helia.Benchmarks -- micro [BenchmarkDotNet options]   microbenchmarks (e.g. --filter '*Transport*') -> micro.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- storage [--runs N]                the flatfs blockstore beside dd -> storage.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- e2e [same options as all] [--store memory|flatfs]   side by side with JS Helia -> bench/results/e2e.json
-// (children: `node import|serve|fetch|mdns …` is one benchmark node, `tcp-send …` the sender of the loopback TCP limit,
+// dotnet run -c Release --project bench/Helia.Benchmarks -- mdns [--runs N]                   only the mDNS rows of e2e (root; JIT, Native AOT, warm) -> mdns.json
+// (children: `node import|serve|fetch …` is one benchmark node (the mDNS one is bench/Helia.MdnsNode), `tcp-send …` the sender of the loopback TCP limit,
 //  `mdns-run` the mDNS runs inside a loopback-only network namespace)
 string command = args.FirstOrDefault() ?? "all";
 string[] rest = args.Length > 0 ? args[1..] : [];
 return command switch
 {
-    "all" or "limits" or "micro" or "storage" or "e2e" => await RunAsync(command, rest),
+    "all" or "limits" or "micro" or "storage" or "e2e" or "mdns" => await RunAsync(command, rest),
     "node" => await BenchNode.RunAsync(rest),
     "tcp-send" => await MachineLimits.SendAsync(rest),
     "mdns-run" => await Discovery.RunInsideAsync(rest),
@@ -73,6 +74,11 @@ static async Task<int> RunAsync(string command, string[] args)
         }
     }
 
+    if (command == "mdns")
+    {
+        report.Add($"mDNS discovery, beside js-libp2p ({Math.Max(runs, 5)} runs each, alternately)", await Discovery.RunAsync(Math.Max(runs, 5), report.Notes));
+    }
+
     report.Print(Console.Out);
     string json = Path.Combine(results, all ? "latest.json" : $"{command}.json");
     await report.WriteJsonAsync(json, new { command, runs, importMiB, transferMiB });
@@ -121,6 +127,6 @@ static int OptionOr(string[] args, string name, int fallback)
 
 static int Usage(string command)
 {
-    Console.Error.WriteLine($"Unknown command '{command}': use all (the default), limits, micro or e2e; see bench/README.md.");
+    Console.Error.WriteLine($"Unknown command '{command}': use all (the default), limits, micro, storage, e2e or mdns; see bench/README.md.");
     return 2;
 }

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Helia.Core.Blocks;
-using Helia.Libp2p.Crypto;
-using Helia.Libp2p.Discovery.Mdns;
 using Helia.Libp2p.Host;
 using Helia.Multiformats;
 using Helia.UnixFS.Exporter;
@@ -27,11 +25,6 @@ internal static class BenchNode
         if (args[0] == "import")
         {
             return await ImportAsync(options);
-        }
-
-        if (args[0] == "mdns")
-        {
-            return await MdnsAsync(options, args.Contains("--wait"));
         }
 
         // --store flatfs: blocks on disk in a temporary flatfs directory (with its defaults, as a daemon's repository
@@ -80,39 +73,6 @@ internal static class BenchNode
         double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         using var self = Process.GetCurrentProcess();
         Print(new { cid = root.Cid.ToString(), bytes = size, ms, peakRssBytes = self.PeakWorkingSet64 });
-        return 0;
-    }
-
-    // A bare libp2p host with mDNS, as js-node.mjs's: auto-dial is on by default here, js-node dials on discovery.
-    private static async Task<int> MdnsAsync(Dictionary<string, string> options, bool wait)
-    {
-        using var key = Ed25519PrivateKey.Generate();
-        await using Libp2pHost host = Libp2pHost.Create(
-            new Libp2pHostOptions
-            {
-                ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")],
-                EnableMdns = true,
-                Mdns = new MdnsOptions { ServiceName = options["service"] },
-            },
-            key,
-            CreateLoggerFactory());
-        var connected = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.PeerConnected += (_, _) => connected.TrySetResult(Stopwatch.GetTimestamp());
-        long started = Stopwatch.GetTimestamp();
-        await host.StartAsync();
-        if (wait)
-        {
-            long at = await connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            using var self = Process.GetCurrentProcess();
-            double processMs = (DateTime.Now - self.StartTime).TotalMilliseconds - Stopwatch.GetElapsedTime(at).TotalMilliseconds;
-            Print(new { hostMs = Stopwatch.GetElapsedTime(started, at).TotalMilliseconds, processMs });
-        }
-        else
-        {
-            Print(new { ready = host.Id.ToString() });
-        }
-
-        await Console.In.ReadToEndAsync();
         return 0;
     }
 

