@@ -130,7 +130,8 @@ public class NoiseFramingTests
         Assert.True(buffer.IsEmpty);
         Assert.Equal(12 + NoiseCipher.TagSize, lengths[0]);
         // The bulk write: at most one frame cut short by the connection's buffer, then whole frames.
-        Assert.True(lengths.Count(l => l == NoiseFrame.MaxMessageSize) >= 4, string.Join(",", lengths));
+        Assert.True(lengths.Count(l => l == NoiseFrameWriter.FrameSize - NoiseFrame.HeaderSize) >= 4, string.Join(",", lengths));
+        Assert.All(lengths, l => Assert.InRange(l, NoiseCipher.TagSize + 1, NoiseFrameWriter.FrameSize - NoiseFrame.HeaderSize));
         Assert.Equal(5 * NoiseFrame.MaxPlaintextSize, lengths.Skip(1).Sum(l => l - NoiseCipher.TagSize));
         wire.Reader.AdvanceTo(read.Buffer.End);
     }

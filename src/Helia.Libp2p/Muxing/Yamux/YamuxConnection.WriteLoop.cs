@@ -6,7 +6,7 @@ using System.Threading.Channels;
 namespace Helia.Libp2p.Muxing.Yamux;
 
 // The write side: one funnel (the write lock) in front of the channel's PipeWriter. Data is written by each stream's
-// send loop under the lock; control frames (SYN/ACK window updates, FIN, RST, pings, GoAway) are queued without
+// writer, on the application's own FlushAsync, under the lock; control frames (SYN/ACK window updates, FIN, RST, pings, GoAway) are queued without
 // waiting, so the read loop never blocks on a peer that does not read, and are written first by whoever holds the lock.
 internal sealed partial class YamuxConnection
 {
@@ -37,12 +37,18 @@ internal sealed partial class YamuxConnection
 
     /// <summary>
     /// Writes up to <paramref name="window"/> bytes of <paramref name="data"/> as data frames of at most
-    /// <see cref="YamuxOptions.MaxFrameSize"/> bytes, then flushes (the flush is the back-pressure). Returns the bytes written.
+    /// <see cref="YamuxOptions.MaxFrameSize"/> bytes, charges them to the stream's window, then flushes (the flush is
+    /// the channel's back-pressure; it ends only with the session, not with <paramref name="cancellationToken"/>, which
+    /// bounds the wait for the lock). Returns the bytes written.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<int> WriteDataAsync(YamuxStream stream, ReadOnlySequence<byte> data, int window)
+    internal async ValueTask<int> WriteDataAsync(YamuxStream stream, ReadOnlySequence<byte> data, int window, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(_closed.Token);
+        if (!_writeLock.Wait(0, CancellationToken.None))
+        {
+            await WaitForWriteLockAsync(cancellationToken);
+        }
+
         try
         {
             if (_outputCompleted)
@@ -50,8 +56,9 @@ internal sealed partial class YamuxConnection
                 throw CreateClosedException();
             }
 
-            stream.ThrowIfReset();
+            // Control frames first (a SYN before the stream's data); then, if one of them was this stream's RST, no data.
             WriteControlFramesLocked();
+            stream.ThrowIfReset();
             int total = (int)Math.Min(data.Length, window);
             int sent = 0;
             while (sent < total)
@@ -66,6 +73,7 @@ internal sealed partial class YamuxConnection
                 sent += length;
             }
 
+            stream.OnDataSent(sent);
             FlushResult result = await _output.FlushAsync(_closed.Token);
             if (result.IsCompleted)
             {
@@ -79,6 +87,18 @@ internal sealed partial class YamuxConnection
         {
             _writeLock.Release();
         }
+    }
+
+    private async ValueTask WaitForWriteLockAsync(CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            await _writeLock.WaitAsync(_closed.Token);
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        await _writeLock.WaitAsync(linked.Token);
     }
 
     private async Task RunWriteLoopAsync()

@@ -219,7 +219,7 @@ internal sealed partial class YamuxConnection : IMuxedConnection
 
         foreach (YamuxStream stream in streams)
         {
-            await stream.SendLoop;
+            await stream.PendingSend;
         }
 
         _writeStop.Dispose();

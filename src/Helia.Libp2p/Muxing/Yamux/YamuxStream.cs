@@ -5,13 +5,14 @@ using System.IO.Pipelines;
 namespace Helia.Libp2p.Muxing.Yamux;
 
 /// <summary>
-/// One yamux stream: a Pipe per direction. The read loop copies received data into the inbound pipe (never more than
-/// the window we granted); the reader's AdvanceTo returns the window to the peer. A send loop drains the outbound pipe
-/// into data frames as the peer's window allows, so a slow peer pushes back on FlushAsync.
+/// One yamux stream: a Pipe for what arrives, a loop-less writer for what leaves. The read loop copies received data into the inbound pipe (never more than
+/// the window we granted); the reader's AdvanceTo returns the window to the peer. The writer's FlushAsync writes data
+/// frames straight into the session's output as the peer's window allows (<see cref="YamuxStreamWriter"/>), so a slow
+/// peer pushes back on FlushAsync; no loop and no second copy between the application and the channel.
 /// </summary>
 internal sealed class YamuxStream : IMuxedStream
 {
-    // Inbound: never pauses, the receive window bounds it. Outbound: FlushAsync waits while 256 KiB are unsent.
+    // Inbound: never pauses, the receive window bounds it.
     // Segments of 16 KiB rather than the default 4 KiB: a full window then spans few pooled arrays, so the shared
     // array pool keeps up with the streams in flight instead of allocating afresh.
     private const int SegmentSize = 16 * 1024;
@@ -20,18 +21,13 @@ internal sealed class YamuxStream : IMuxedStream
         resumeWriterThreshold: 0,
         minimumSegmentSize: SegmentSize,
         useSynchronizationContext: false);
-    private static readonly PipeOptions s_outboundOptions = new(
-        pauseWriterThreshold: YamuxOptions.SpecInitialWindow,
-        resumeWriterThreshold: YamuxOptions.SpecInitialWindow / 2,
-        minimumSegmentSize: SegmentSize,
-        useSynchronizationContext: false);
 
     private readonly YamuxConnection _connection;
     private readonly Pipe _inbound = new(s_inboundOptions);
-    private readonly Pipe _outbound = new(s_outboundOptions);
     private readonly YamuxStreamReader _reader;
+    private readonly YamuxStreamWriter _writer;
     private readonly Lock _sync = new();
-    private readonly Task _sendLoop;
+    private Task _sendLoop = Task.CompletedTask;          // the drain of a writer completed with data left
     private long _sendWindow = YamuxOptions.SpecInitialWindow;
     private TaskCompletionSource? _sendWindowWaiter;
     private long _receiveWindow;
@@ -43,6 +39,8 @@ internal sealed class YamuxStream : IMuxedStream
     private bool _localFin;
     private bool _remoteFin;
     private bool _readStopped;
+    private bool _sending;                  // a flush is writing this stream's data
+    private bool _writerCompleted;          // the application completed Output while a flush was under way
     private volatile StreamResetException? _resetError;
 
     public YamuxStream(YamuxConnection connection, uint id, bool outbound)
@@ -50,6 +48,7 @@ internal sealed class YamuxStream : IMuxedStream
         _connection = connection;
         StreamId = id;
         _reader = new YamuxStreamReader(this, _inbound.Reader);
+        _writer = new YamuxStreamWriter(this, connection);
         _receiveWindow = connection.Options.InitialWindow;
 
         // Outbound: the SYN announces the whole initial window. Inbound: the ACK does, until then the peer assumes 256 KiB.
@@ -57,7 +56,6 @@ internal sealed class YamuxStream : IMuxedStream
         _holdsAckSlot = outbound;
         _ackPending = !outbound;
         _epochStart = Stopwatch.GetTimestamp();
-        _sendLoop = RunSendLoopAsync();
     }
 
     public uint StreamId { get; }
@@ -66,10 +64,13 @@ internal sealed class YamuxStream : IMuxedStream
 
     public PipeReader Input => _reader;
 
-    public PipeWriter Output => _outbound.Writer;
+    public PipeWriter Output => _writer;
 
-    /// <summary>The stream's send loop, awaited by the session when it is disposed.</summary>
-    internal Task SendLoop => _sendLoop;
+    /// <summary>The task that sends what a completed writer left buffered, then the FIN; awaited by the session when it is disposed.</summary>
+    internal Task PendingSend => Volatile.Read(ref _sendLoop);
+
+    /// <summary>Why the stream failed, or null.</summary>
+    internal StreamResetException? ResetError => _resetError;
 
     /// <summary>The window this stream currently grants the peer (grows up to <see cref="YamuxOptions.MaxReceiveWindow"/>).</summary>
     internal long ReceiveWindow
@@ -125,12 +126,12 @@ internal sealed class YamuxStream : IMuxedStream
     }
 
     /// <summary>
-    /// Half-closes what is still open: the send loop flushes what was written and sends the FIN as the peer's window
-    /// allows, without holding up the caller (the session owns the loop and awaits it when it closes).
+    /// Half-closes what is still open: what was written and not flushed goes out, then the FIN, as the peer's window
+    /// allows, without holding up the caller (a task the session awaits when it closes sends it).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _outbound.Writer.CompleteAsync();
+        await _writer.CompleteAsync();
         await _reader.CompleteAsync();
     }
 
@@ -361,8 +362,7 @@ internal sealed class YamuxStream : IMuxedStream
             _holdsAckSlot = false;
         }
 
-        waiter?.TrySetException(error);
-        _outbound.Reader.CancelPendingRead();        // wakes the send loop, which fails the writer's next flush
+        waiter?.TrySetException(error);              // wakes a flush waiting for window: it fails with the reset
         if (releaseAckSlot)
         {
             _connection.ReleaseAckBacklog();
@@ -371,59 +371,18 @@ internal sealed class YamuxStream : IMuxedStream
         return true;
     }
 
-    private async Task RunSendLoopAsync()
+    /// <summary>The window the peer grants now, 0 when spent; throws once the stream failed.</summary>
+    internal int AvailableSendWindow()
     {
-        PipeReader reader = _outbound.Reader;
-        Exception? error = null;
-        try
+        lock (_sync)
         {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync(CancellationToken.None);
-                ThrowIfReset();
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                if (!buffer.IsEmpty)
-                {
-                    int window = await WaitForSendWindowAsync();
-                    int sent = await _connection.WriteDataAsync(this, buffer, window);
-                    lock (_sync)
-                    {
-                        _sendWindow -= sent;
-                    }
-
-                    reader.AdvanceTo(buffer.GetPosition(sent));
-                    continue;
-                }
-
-                reader.AdvanceTo(buffer.End);
-                if (result.IsCompleted)
-                {
-                    SendFin();
-                    return;
-                }
-            }
-        }
-        catch (StreamResetException ex)
-        {
-            error = ex;
-        }
-        catch (Exception ex) when (_connection.Closed.IsCancellationRequested)
-        {
-            error = _resetError ?? new StreamResetException(StreamErrorCode.ConnectionClosed, $"The yamux session closed: {ex.Message}");
-        }
-        catch (Exception)
-        {
-            // The application completed Output with an error: abort the stream both ways.
-            Reset(StreamErrorCode.Cancelled);
-            error = _resetError;
-        }
-        finally
-        {
-            await reader.CompleteAsync(error);
+            ThrowIfReset();
+            return (int)Math.Min(_sendWindow, int.MaxValue);
         }
     }
 
-    private ValueTask<int> WaitForSendWindowAsync()
+    /// <summary>Waits until the peer grants window (or CancelPendingFlush wakes it); fails with the reset if the stream fails.</summary>
+    internal Task WaitForSendWindowAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource waiter;
         lock (_sync)
@@ -431,22 +390,90 @@ internal sealed class YamuxStream : IMuxedStream
             ThrowIfReset();
             if (_sendWindow > 0)
             {
-                return new ValueTask<int>((int)Math.Min(_sendWindow, int.MaxValue));
+                return Task.CompletedTask;
             }
 
             waiter = _sendWindowWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        return WaitAsync(waiter);
+        return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
+    }
 
-        async ValueTask<int> WaitAsync(TaskCompletionSource waiter)
+    internal void WakeSendWindowWaiter()
+    {
+        TaskCompletionSource? waiter;
+        lock (_sync)
         {
-            await waiter.Task;
-            return await WaitForSendWindowAsync();
+            waiter = _sendWindowWaiter;
+            _sendWindowWaiter = null;
+        }
+
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>The session wrote <paramref name="bytes"/> of this stream's data (under its write lock).</summary>
+    internal void OnDataSent(int bytes)
+    {
+        lock (_sync)
+        {
+            _sendWindow -= bytes;
         }
     }
 
-    private void SendFin()
+    internal void BeginSend()
+    {
+        lock (_sync)
+        {
+            ThrowIfReset();
+            _sending = true;
+        }
+    }
+
+    /// <summary>A flush ended; if the application completed Output meanwhile, finish the stream's sending now.</summary>
+    internal void EndSend()
+    {
+        lock (_sync)
+        {
+            _sending = false;
+            if (!_writerCompleted)
+            {
+                return;
+            }
+
+            _writerCompleted = false;
+        }
+
+        FinishSending();
+    }
+
+    /// <summary>The application completed Output: the FIN goes out after what is buffered (unless a flush is still under way).</summary>
+    internal void OnWriterCompleted()
+    {
+        lock (_sync)
+        {
+            if (_sending)
+            {
+                _writerCompleted = true;             // the flush under way finishes it
+                return;
+            }
+        }
+
+        FinishSending();
+    }
+
+    private void FinishSending()
+    {
+        if (_writer.Buffered > 0 && _resetError is null)
+        {
+            Volatile.Write(ref _sendLoop, _writer.DrainThenFinAsync());
+            return;
+        }
+
+        _writer.ReleaseBuffer();
+        SendFin();
+    }
+
+    internal void SendFin()
     {
         bool closed;
         lock (_sync)

@@ -14,7 +14,15 @@ namespace Helia.Libp2p.Security.Noise;
 /// </summary>
 internal sealed class NoiseFrameWriter(PipeWriter connection, NoiseCipher cipher) : PipeWriter
 {
-    private const int FrameSize = NoiseFrame.HeaderSize + NoiseFrame.MaxMessageSize;
+    /// <summary>
+    /// The largest frame written: 64 KiB with its header (a 65534-byte message), one byte short of the protocol's limit,
+    /// so that a frame fills exactly one 64 KiB pooled array; a 65537-byte frame would take a 128 KiB array, and land
+    /// across two of the receiver's 64 KiB receives.
+    /// </summary>
+    internal const int FrameSize = 64 * 1024;
+
+    /// <summary>The most plaintext one frame of this writer carries, so the largest GetMemory hint it takes.</summary>
+    internal const int MaxPlaintextSize = FrameSize - NoiseFrame.HeaderSize - NoiseCipher.TagSize;
 
     private Memory<byte> _frame;            // the connection's memory the current frame is built in (header first)
     private int _length;                    // plaintext bytes written into it
@@ -31,9 +39,9 @@ internal sealed class NoiseFrameWriter(PipeWriter connection, NoiseCipher cipher
         }
 
         int needed = Math.Max(sizeHint, 1);
-        if (needed > NoiseFrame.MaxPlaintextSize)
+        if (needed > MaxPlaintextSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(sizeHint), sizeHint, $"A Noise frame holds at most {NoiseFrame.MaxPlaintextSize} bytes; write more with Write.");
+            throw new ArgumentOutOfRangeException(nameof(sizeHint), sizeHint, $"A Noise frame holds at most {MaxPlaintextSize} bytes; write more with Write.");
         }
 
         if (!_frame.IsEmpty && Available < needed)

@@ -104,6 +104,83 @@ public class YamuxConnectionTests
     }
 
     [Fact]
+    public async Task Write_BeyondThePeersWindow_WaitsForAWindowUpdateThenSendsTheRest()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+        await using IMuxedStream stream = await session.OpenStreamAsync(Token);
+        byte[] payload = [.. Enumerable.Range(0, YamuxOptions.SpecInitialWindow + 1000).Select(i => (byte)(i * 7))];
+
+        Task write = stream.Output.WriteAsync(payload, Token).AsTask();
+
+        byte[] first = await ReadDataAsync(pipes.B.Input, 1, YamuxOptions.SpecInitialWindow);
+        await Assert.ThrowsAsync<TimeoutException>(() => write.WaitAsync(TimeSpan.FromMilliseconds(200), Token));
+        await WriteAsync(pipes.B.Output, Header(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, 1, 1000));
+        byte[] rest = await ReadDataAsync(pipes.B.Input, 1, 1000);
+        await write.WaitAsync(Timeout, Token);
+        Assert.Equal(payload, first.Concat(rest).ToArray());
+    }
+
+    [Fact]
+    public async Task Complete_WithBufferedDataBeyondTheWindow_ReturnsAtOnceThenDataAndFinFollowTheWindow()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+        IMuxedStream stream = await session.OpenStreamAsync(Token);
+        byte[] payload = [.. Enumerable.Range(0, YamuxOptions.SpecInitialWindow + 10).Select(i => (byte)(i * 3))];
+        payload.CopyTo(stream.Output.GetSpan(payload.Length));
+        stream.Output.Advance(payload.Length);          // buffered, never flushed
+
+        ValueTask complete = stream.Output.CompleteAsync();
+
+        Assert.True(complete.IsCompleted, "completing the output must not wait on the peer's window");
+        await complete;
+        byte[] first = await ReadDataAsync(pipes.B.Input, 1, YamuxOptions.SpecInitialWindow);
+        await WriteAsync(pipes.B.Output, Header(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, 1, 10));
+        byte[] rest = await ReadDataAsync(pipes.B.Input, 1, 10);
+        Assert.Equal(payload, first.Concat(rest).ToArray());
+        (YamuxHeader fin, _) = await ReadFrameAsync(pipes.B.Input, skipPings: true);
+        Assert.Equal(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, 1, 0), fin);
+        Assert.Throws<InvalidOperationException>(() => stream.Output.GetSpan());
+    }
+
+    [Fact]
+    public async Task Flush_WaitingForWindow_CancelPendingFlushReturnsCancelledAndTheRestGoesOutLater()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+        await using IMuxedStream stream = await session.OpenStreamAsync(Token);
+        byte[] payload = [.. Enumerable.Range(0, YamuxOptions.SpecInitialWindow + 5).Select(i => (byte)(i * 5))];
+
+        ValueTask<FlushResult> write = stream.Output.WriteAsync(payload, Token);
+        byte[] first = await ReadDataAsync(pipes.B.Input, 1, YamuxOptions.SpecInitialWindow);
+        stream.Output.CancelPendingFlush();
+        FlushResult cancelled = await write.AsTask().WaitAsync(Timeout, Token);
+
+        Assert.True(cancelled.IsCanceled);
+        await WriteAsync(pipes.B.Output, Header(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, 1, 5));
+        FlushResult flushed = await stream.Output.FlushAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        Assert.False(flushed.IsCanceled);
+        byte[] rest = await ReadDataAsync(pipes.B.Input, 1, 5);
+        Assert.Equal(payload, first.Concat(rest).ToArray());
+    }
+
+    [Fact]
+    public async Task Write_WaitingForWindow_PeerResetsTheStream_WriteThrowsStreamReset()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+        await using IMuxedStream stream = await session.OpenStreamAsync(Token);
+
+        Task write = stream.Output.WriteAsync(new byte[YamuxOptions.SpecInitialWindow + 1], Token).AsTask();
+        await ReadDataAsync(pipes.B.Input, 1, YamuxOptions.SpecInitialWindow);
+        await WriteAsync(pipes.B.Output, Header(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, 1, 0));
+
+        await Assert.ThrowsAsync<StreamResetException>(() => write.WaitAsync(Timeout, Token));
+        await Assert.ThrowsAsync<StreamResetException>(async () => await stream.Output.WriteAsync(new byte[1], Token));
+    }
+
+    [Fact]
     public async Task InboundStream_DataThenFin_ReadsDataThenEndAndAcksOnAccept()
     {
         var pipes = new DuplexPipePair();
@@ -169,12 +246,27 @@ public class YamuxConnectionTests
         await WriteAsync(pipes.A.Output, Frame(YamuxFrameType.Data, YamuxFlags.Syn, 1, "hi"u8));
         await using IMuxedStream stream = await session.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
 
-        await WriteAsync(pipes.A.Output, [0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]);
+        // A GoAway, then a ping: the session handles frames in order, so its pong shows the GoAway was handled.
+        await WriteAsync(
+            pipes.A.Output,
+            [0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
+            [0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07]);
+        var beforePong = new List<YamuxHeader>();
+        while (true)
+        {
+            (YamuxHeader header, _) = await ReadFrameAsync(pipes.A.Input, skipPings: false);
+            if (header.Type == YamuxFrameType.Ping && header.Flags == YamuxFlags.Ack && header.Length == 7)
+            {
+                break;
+            }
+
+            beforePong.Add(header);
+        }
+
         await stream.Output.WriteAsync("ok"u8.ToArray(), Token);
 
-        (YamuxHeader ack, _) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
         (YamuxHeader data, byte[] payload) = await ReadFrameAsync(pipes.A.Input, skipPings: true);
-        Assert.Equal(YamuxFlags.Ack, ack.Flags);
+        Assert.Contains(beforePong, header => header.Type == YamuxFrameType.WindowUpdate && header.Flags == YamuxFlags.Ack && header.StreamId == 1);
         Assert.Equal(new YamuxHeader(YamuxFrameType.Data, YamuxFlags.None, 1, 2), data);
         Assert.Equal("ok"u8.ToArray(), payload);
         YamuxException ex = await Assert.ThrowsAsync<YamuxException>(async () => await session.OpenStreamAsync(Token));
@@ -298,6 +390,23 @@ public class YamuxConnectionTests
         }
 
         await output.FlushAsync(Token);
+    }
+
+    /// <summary>Reads data frames of <paramref name="streamId"/> (skipping its other frames) until <paramref name="count"/> bytes came.</summary>
+    private static async Task<byte[]> ReadDataAsync(PipeReader input, uint streamId, int count)
+    {
+        var data = new List<byte>(count);
+        while (data.Count < count)
+        {
+            (YamuxHeader header, byte[] payload) = await ReadFrameAsync(input, skipPings: true);
+            if (header.Type == YamuxFrameType.Data && header.StreamId == streamId)
+            {
+                data.AddRange(payload);
+            }
+        }
+
+        Assert.Equal(count, data.Count);
+        return [.. data];
     }
 
     private static async Task WaitAsync(CancellationToken closed)
