@@ -13,14 +13,12 @@ namespace Helia;
 /// keeps only what is still valid. <see cref="Decode"/> checks everything it reads: the size first, the id against
 /// the key, the public key against the id, every address; anything wrong raises <see cref="HeliaException"/>.
 /// </summary>
-internal sealed class PersistedPeer
+internal sealed partial class PersistedPeer
 {
     public const int Version = 1;
 
     /// <summary>No record is written or read past this size (64 addresses, 128 protocols and a key fit well within it).</summary>
     public const int MaxSize = 64 * 1024;
-
-    private static readonly JsonSerializerOptions s_json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public required PeerId Id { get; init; }
 
@@ -46,7 +44,7 @@ internal sealed class PersistedPeer
             AgentVersion = AgentVersion,
             ObservedAddress = ObservedAddress?.ToString(),
         };
-        return JsonSerializer.SerializeToUtf8Bytes(dto, s_json);
+        return JsonSerializer.SerializeToUtf8Bytes(dto, RecordJson.Default.Dto);
     }
 
     /// <summary>Reads the record stored for <paramref name="expected"/>; throws <see cref="HeliaException"/> on anything malformed.</summary>
@@ -60,7 +58,7 @@ internal sealed class PersistedPeer
         Dto? dto;
         try
         {
-            dto = JsonSerializer.Deserialize<Dto>(json, s_json);
+            dto = JsonSerializer.Deserialize(json, RecordJson.Default.Dto);
         }
         catch (JsonException ex)
         {
@@ -110,6 +108,12 @@ internal sealed class PersistedPeer
             throw new HeliaException($"The peer record of {expected} is malformed: {ex.Message}", ex);
         }
     }
+
+    // Source-generated: reflection-based serialization emitted accessors and loaded reflection metadata on the first
+    // connection, and their JIT (about 200 methods) then ran in the middle of the node's first transfer.
+    [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(Dto))]
+    private sealed partial class RecordJson : JsonSerializerContext;
 
     private sealed class Dto
     {
