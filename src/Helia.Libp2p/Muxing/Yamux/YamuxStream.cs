@@ -40,6 +40,7 @@ internal sealed class YamuxStream : IMuxedStream
     private bool _remoteFin;
     private bool _readStopped;
     private bool _sending;                  // a flush is writing this stream's data
+    private bool _flushCanceled;            // CancelPendingFlush: the current or next flush returns cancelled
     private bool _writerCompleted;          // the application completed Output while a flush was under way
     private volatile StreamResetException? _resetError;
 
@@ -388,7 +389,7 @@ internal sealed class YamuxStream : IMuxedStream
         lock (_sync)
         {
             ThrowIfReset();
-            if (_sendWindow > 0)
+            if (_sendWindow > 0 || _flushCanceled)
             {
                 return Task.CompletedTask;
             }
@@ -399,16 +400,29 @@ internal sealed class YamuxStream : IMuxedStream
         return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
     }
 
-    internal void WakeSendWindowWaiter()
+    /// <summary>The writer's CancelPendingFlush: a flush waiting for window returns cancelled (and the next one, if none waits).</summary>
+    internal void CancelPendingFlush()
     {
         TaskCompletionSource? waiter;
         lock (_sync)
         {
+            _flushCanceled = true;
             waiter = _sendWindowWaiter;
             _sendWindowWaiter = null;
         }
 
         waiter?.TrySetResult();
+    }
+
+    /// <summary>True once after <see cref="CancelPendingFlush"/>.</summary>
+    internal bool TakeFlushCanceled()
+    {
+        lock (_sync)
+        {
+            bool canceled = _flushCanceled;
+            _flushCanceled = false;
+            return canceled;
+        }
     }
 
     /// <summary>The session wrote <paramref name="bytes"/> of this stream's data (under its write lock).</summary>

@@ -19,7 +19,6 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
 
     private Pipe? _buffer;                  // only for GetMemory/Advance writers, made on first use
     private long _buffered;                 // bytes advanced into the buffer and not yet sent
-    private int _flushCanceled;
     private bool _completed;
 
     /// <summary>Bytes written through GetMemory/Advance that no flush has sent yet.</summary>
@@ -52,7 +51,7 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
         if (_buffered == 0)
         {
             stream.ThrowIfReset();
-            return new ValueTask<FlushResult>(new FlushResult(Interlocked.Exchange(ref _flushCanceled, 0) != 0, isCompleted: false));
+            return new ValueTask<FlushResult>(new FlushResult(stream.TakeFlushCanceled(), isCompleted: false));
         }
 
         return SendAsync(default, cancellationToken);
@@ -75,11 +74,7 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
         return SendAsync(source, cancellationToken);
     }
 
-    public override void CancelPendingFlush()
-    {
-        Interlocked.Exchange(ref _flushCanceled, 1);
-        stream.WakeSendWindowWaiter();
-    }
+    public override void CancelPendingFlush() => stream.CancelPendingFlush();
 
     public override void Complete(Exception? exception = null)
     {
@@ -168,7 +163,7 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
         {
             while (!data.IsEmpty)
             {
-                if (Interlocked.Exchange(ref _flushCanceled, 0) != 0)
+                if (stream.TakeFlushCanceled())
                 {
                     canceled = true;
                     break;
