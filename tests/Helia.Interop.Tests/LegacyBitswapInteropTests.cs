@@ -39,6 +39,7 @@ public class LegacyBitswapInteropTests
         { "1.0.0", "sha2-256", "dag-pb", 0, 256 * 1024, null },
         { "1.0.0", "sha2-256", "dag-pb", 0, 1024 * 1024, null },
         { "1.2.0", "sha2-256", "raw", 1, 1000, "01551220" },   // the peer unrestricted: it and we agree on 1.2.0
+        { "1.2.0", "sha2-512", "raw", 1, 256 * 1024, "01551340" },
     };
 
     [Theory]
@@ -81,6 +82,11 @@ public class LegacyBitswapInteropTests
         {
             Assert.Equal("Block", want.GetProperty("wantType").GetString());   // want-have does not exist before 1.2.0
             Assert.False(want.GetProperty("sendDontHave").GetBoolean());
+        }
+        else
+        {
+            Assert.Equal("Have", want.GetProperty("wantType").GetString());    // our session asks who has it first
+            Assert.True(want.GetProperty("sendDontHave").GetBoolean());
         }
 
         await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/" + version, ct);
@@ -200,6 +206,26 @@ public class LegacyBitswapInteropTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ourGet.WaitAsync(s_timeout, ct));
         await js.WaitForAsync(e => IsMessage(e) && Wants(e).Any(w => IsEntry(w, lacking, cancel: true)), s_timeout, ct);
         await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/" + version, ct);
+    }
+
+    /// <summary>With 1.2.0 the old peer answers presences: a block it lacks gets DONT_HAVE (the older versions have none).</summary>
+    [Fact]
+    public async Task MissingBlock_Over120_ItAnswersDontHave()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Peers peers = await Peers.StartAsync("1.2.0", dial: true, ct);
+        (HeliaNode dotnet, JsHeliaPeer js) = peers;
+        Cid lacking = Cid.Compute(Multicodec.Raw, "the old peer does not have this"u8);
+        Task<BitswapMessage> dontHave = BitswapInteropTests.NextMessageAsync(dotnet.Bitswap!, js.Id, m => m.BlockPresences.Contains(new BlockPresence(lacking, BlockPresenceType.DontHave)));
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        Task<ReadOnlyMemory<byte>> get = dotnet.Blockstore.GetAsync(lacking, giveUp.Token).AsTask();
+        await js.WithinAsync(dontHave, s_timeout, ct);
+        Assert.False(get.IsCompleted);
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get.WaitAsync(s_timeout, ct));
+        await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/1.2.0", ct);
     }
 
     /// <summary>Wants made before the connection exists go out when it opens: its full wantlist to us, ours to it.</summary>
