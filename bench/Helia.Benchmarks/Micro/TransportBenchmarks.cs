@@ -10,13 +10,13 @@ namespace Helia.Benchmarks.Micro;
 
 /// <summary>
 /// The transport's frame paths in memory, both ends in this process: one 64 KiB write on one side, read to the end on
-/// the other. Noise encrypts in the sender's write loop and decrypts in the receiver's read loop (the code a TCP
+/// the other. Noise encrypts in the sender's flush and decrypts in the receiver's read (the code a TCP
 /// connection runs, minus the socket); Yamux frames and unframes through a stream; the stack is Yamux over Noise.
 /// </summary>
 [MemoryDiagnoser]
 public class TransportBenchmarks
 {
-    private const int NoiseFrame = 65535 - 16;      // the largest Noise frame's plaintext
+    private const int NoiseFrame = NoiseFrameWriter.MaxPlaintextSize;   // the largest frame's plaintext our writer sends
     private const int Chunk = 64 * 1024;
 
     private static readonly PipeOptions s_connectionPipe = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false);

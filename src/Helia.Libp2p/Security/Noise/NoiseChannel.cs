@@ -8,7 +8,8 @@ namespace Helia.Libp2p.Security.Noise;
 /// application's writes land in the connection's output buffer and are encrypted there in place when it flushes
 /// (<see cref="NoiseFrameWriter"/>), and its reads decrypt the frames the connection has received
 /// (<see cref="NoiseFrameReader"/>). Each byte is thus encrypted on the writer's thread and decrypted on the reader's,
-/// with no hand-off to another task in between. Frames carry at most 65519 plaintext bytes; nothing is allocated per frame.
+/// with no hand-off to another task in between. Frames sent carry at most 65518 plaintext bytes (64 KiB with header and
+/// tag), frames received up to the protocol's 65519; nothing is allocated per frame.
 /// Completing <see cref="Output"/> completes the connection's output.
 /// </summary>
 internal sealed class NoiseChannel : IDuplexPipe, IAsyncDisposable
