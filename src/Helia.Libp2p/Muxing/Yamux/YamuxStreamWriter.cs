@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 
@@ -110,11 +111,13 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
         catch (StreamResetException)
         {
         }
-        catch (OperationCanceledException) when (connection.Closed.IsCancellationRequested)
+        catch (Exception) when (connection.Closed.IsCancellationRequested)
         {
         }
-        catch (YamuxException) when (connection.Closed.IsCancellationRequested)
+        catch (Exception)
         {
+            // Nobody awaits this but the session's dispose: fail the stream rather than the dispose.
+            stream.Reset(StreamErrorCode.Cancelled);
         }
         finally
         {
@@ -147,8 +150,8 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
         if (direct.IsEmpty)
         {
             Pipe buffer = _buffer!;
-            ValueTask<FlushResult> commit = buffer.Writer.FlushAsync(CancellationToken.None);   // never pauses: completes at once
-            _ = commit.IsCompleted;
+            ValueTask<FlushResult> commit = buffer.Writer.FlushAsync(CancellationToken.None);
+            Debug.Assert(commit.IsCompleted, "The local buffer has no pause threshold.");
             bufferReader = buffer.Reader;
             bufferReader.TryRead(out ReadResult read);
             data = read.Buffer;
@@ -184,13 +187,11 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
                 }
             }
         }
-        catch (Exception ex) when (ex is not StreamResetException && ex is not OperationCanceledException { CancellationToken.IsCancellationRequested: true } && stream.ResetError is { } reset)
+        catch (Exception ex) when (ex is not StreamResetException && !cancellationToken.IsCancellationRequested
+                                   && (stream.ResetError is not null || connection.Closed.IsCancellationRequested))
         {
-            throw reset;                             // the session closed or the stream was reset under the write
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && connection.Closed.IsCancellationRequested)
-        {
-            throw stream.ResetError ?? new StreamResetException(StreamErrorCode.ConnectionClosed, "The yamux session closed.");
+            // The stream was reset or the session closed under the write: report it as the stream's reset.
+            throw stream.ResetError ?? new StreamResetException(StreamErrorCode.ConnectionClosed, $"The yamux session closed: {ex.Message}");
         }
         finally
         {
@@ -201,9 +202,12 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
             else if (!data.IsEmpty)
             {
                 // Cancelled (or failed) part way through the caller's memory: keep the rest, in order, for the next flush.
-                Memory<byte> rest = (_buffer ??= new Pipe(s_bufferOptions)).Writer.GetMemory((int)data.Length);
-                data.CopyTo(rest.Span);
-                _buffer.Writer.Advance((int)data.Length);
+                PipeWriter buffer = (_buffer ??= new Pipe(s_bufferOptions)).Writer;
+                foreach (ReadOnlyMemory<byte> segment in data)
+                {
+                    buffer.Write(segment.Span);
+                }
+
                 _buffered += data.Length;
             }
 
