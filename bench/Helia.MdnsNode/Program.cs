@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.NetworkInformation;
 using System.Text.Json;
 using Helia.Libp2p.Crypto;
 using Helia.Libp2p.Discovery.Mdns;
@@ -27,6 +28,16 @@ for (int i = 0; i + 1 < args.Length; i++)
 if (!options.TryGetValue("service", out string? service))
 {
     Console.Error.WriteLine("usage: Helia.MdnsNode --service NAME [--wait] [--warmup]");
+    return 2;
+}
+
+// Multicast must never leave this machine: as mdns-run does, refuse to start where anything but loopback is up.
+string[] exposed = [.. NetworkInterface.GetAllNetworkInterfaces()
+    .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback && i.OperationalStatus != OperationalStatus.Down)
+    .Select(i => i.Name)];
+if (exposed.Length > 0)
+{
+    Console.Error.WriteLine($"Refusing to multicast: {string.Join(", ", exposed)} is up (run only inside `unshare -n`).");
     return 2;
 }
 

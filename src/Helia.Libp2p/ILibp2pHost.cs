@@ -28,7 +28,9 @@ public interface ILibp2pHost : IAsyncDisposable
 
     /// <summary>
     /// Closes the listener bound to <paramref name="address"/> (as in <see cref="ListenAddresses"/>) and announces it
-    /// as gone; connections it accepted stay open. False when no listener has that address.
+    /// as gone; connections it accepted stay open. False when no listener has that address. The token is honoured only
+    /// before anything changes: once the listener is taken out, its close and the announcement always complete, so the
+    /// announced addresses never differ from the listeners.
     /// </summary>
     ValueTask<bool> StopListeningAsync(Multiaddr address, CancellationToken cancellationToken = default);
 

@@ -94,8 +94,10 @@ public class PeerStoreTests
         Multiaddr[][] sets = [[First, Second], [Multiaddr.Parse("/ip4/10.0.0.1/tcp/1"), Multiaddr.Parse("/ip4/10.0.0.1/tcp/2")]];
         store.AddAddresses(Peer, sets[0], TimeSpan.FromMinutes(1));
         using var done = new CancellationTokenSource();
-        Task writer = Task.Run(() =>
+        var readerStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task writer = Task.Run(async () =>
         {
+            await readerStarted.Task;   // so the reads overlap the writes however the pool schedules the two
             try
             {
                 for (int i = 0; i < 50_000; i++)
@@ -111,12 +113,14 @@ public class PeerStoreTests
         Task<int> reader = Task.Run(() =>
         {
             int reads = 0;
-            while (!done.IsCancellationRequested)
+            readerStarted.SetResult();
+            do
             {
                 IReadOnlyList<Multiaddr> seen = store.GetAddresses(Peer);
                 Assert.True(seen.Count == 2 && (seen.All(sets[0].Contains) || seen.All(sets[1].Contains)), $"A reader saw [{string.Join(", ", seen)}].");
                 reads++;
             }
+            while (!done.IsCancellationRequested);
 
             return reads;
         }, ct);
