@@ -78,6 +78,12 @@ internal static class BitswapMessageParser
             foreach ((ReadOnlySequence<byte> prefixBytes, ReadOnlySequence<byte> bytes) in payload)
             {
                 CidPrefix prefix = CidPrefix.Parse(Contiguous(prefixBytes, scratch));
+                if (!MultihashHashers.TryGet(prefix.HashCode, out _))
+                {
+                    message.UnsupportedBlocks++;   // counted without copying a block nobody can verify
+                    continue;
+                }
+
                 byte[] data = CopyOut(bytes);
                 if (prefix.TryComputeCid(data, out Cid cid))
                 {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Helia.Multiformats;
 
 namespace Helia.Core.Blocks;
@@ -43,7 +44,13 @@ public sealed class MemoryBlockstore : BlockstoreBase
 
     protected override ValueTask PutOwnedCoreAsync(Cid cid, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        // Nobody writes these bytes again (IBlockstore.PutOwnedAsync): keep them as they are.
+        // Nobody writes these bytes again (IBlockstore.PutOwnedAsync): keep them as they are, unless they are a slice
+        // of a larger buffer, which keeping would hold alive whole.
+        if (!MemoryMarshal.TryGetArray(bytes, out ArraySegment<byte> segment) || segment.Offset != 0 || segment.Count != segment.Array!.Length)
+        {
+            return PutCoreAsync(cid, bytes, cancellationToken);
+        }
+
         _blocks.TryAdd(cid.Hash, new Block(cid, bytes));
         return ValueTask.CompletedTask;
     }

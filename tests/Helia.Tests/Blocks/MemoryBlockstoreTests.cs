@@ -22,6 +22,20 @@ public sealed class MemoryBlockstoreTests : BlockstoreContractTests
     }
 
     [Fact]
+    public async Task PutOwned_SliceOfALargerArray_KeepsACopyOfTheSliceOnly()
+    {
+        Block block = RawBlock("a slice of a frame");
+        byte[] frame = new byte[block.Bytes.Length + 100];
+        block.Bytes.CopyTo(frame.AsMemory(50));
+
+        await Store.PutOwnedAsync(block.Cid, frame.AsMemory(50, block.Bytes.Length), Ct);
+
+        ReadOnlyMemory<byte> stored = await Store.GetAsync(block.Cid, Ct);
+        Assert.NotSame(frame, ArrayOf(stored));
+        Assert.Equal(block.Bytes.ToArray(), stored.ToArray());
+    }
+
+    [Fact]
     public async Task GcBlockstore_PassesOwnershipThrough()
     {
         var inner = new MemoryBlockstore();
