@@ -315,7 +315,7 @@ public sealed partial class BitswapClient
     /// <summary>Handles the blocks and presences of a message from <paramref name="peer"/>.</summary>
     internal void ReceiveMessage(PeerId peer, BitswapMessage message)
     {
-        List<(Want Want, ReadOnlyMemory<byte> Data, List<PeerId> Cancels)>? completed = null;
+        List<(Want Want, ReadOnlyMemory<byte> Data, List<PeerId> Cancels, IWantObserver[] Observers)>? completed = null;
         List<(Want Want, IWantObserver[] Observers, BlockPresenceType Type)>? presences = null;
         bool cutOff = false;
         lock (_lock)
@@ -338,7 +338,7 @@ public sealed partial class BitswapClient
                     }
 
                     want.SentTo.Clear();
-                    (completed ??= []).Add((want, block.Data, cancels));
+                    (completed ??= []).Add((want, block.Data, cancels, want.Observers.Count > 0 ? [.. want.Observers] : []));
                 }
                 else if (_recent.Contains(hash))
                 {
@@ -365,9 +365,14 @@ public sealed partial class BitswapClient
 
         if (completed is not null)
         {
-            foreach ((Want want, ReadOnlyMemory<byte> data, List<PeerId> cancels) in completed)
+            foreach ((Want want, ReadOnlyMemory<byte> data, List<PeerId> cancels, IWantObserver[] observers) in completed)
             {
                 _metrics.BlockReceived(data.Length);
+                foreach (IWantObserver observer in observers)
+                {
+                    observer.OnBlock(want, peer);
+                }
+
                 want.Completion.TrySetResult(data);
                 SendCancels(want.Cid, cancels);
             }

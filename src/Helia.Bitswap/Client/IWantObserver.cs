@@ -8,6 +8,9 @@ internal interface IWantObserver
 {
     void OnPresence(Want want, PeerId peer, BlockPresenceType type);
 
+    /// <summary><paramref name="peer"/> sent the block that completes the want (called before the want completes).</summary>
+    void OnBlock(Want want, PeerId peer);
+
     /// <summary>A peer we had asked for the want disconnected.</summary>
     void OnPeerGone(Want want, PeerId peer);
 }

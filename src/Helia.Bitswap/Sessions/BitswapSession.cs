@@ -8,8 +8,9 @@ namespace Helia.Bitswap.Sessions;
 
 /// <summary>
 /// Fetches the blocks of one DAG from the peers that have it (boxo's and Helia's sessions). The first want is a
-/// want-have broadcast; peers answering HAVE join the session, and later wants go as a want-block to one session peer at
-/// a time (round robin, so two providers share the load without sending the same block twice). DONT_HAVE or a
+/// want-have broadcast; peers answering HAVE, or sending the block itself, join the session (Bitswap 1.0.0 and 1.1.0
+/// peers have no HAVE: they get a broadcast want-have as a want-block and answer with the block), and later wants go as a
+/// want-block to one session peer at a time (round robin, so two providers share the load without sending the same block twice). DONT_HAVE or a
 /// disconnect moves the want to the next peer; when no peer is left the want is broadcast again, and when nobody
 /// connected has it the session asks content routing for providers and dials them. A want unanswered for
 /// <see cref="BitswapOptions.RebroadcastInterval"/> is retried the same way. Every step is driven by a message, a
@@ -40,7 +41,7 @@ internal sealed partial class BitswapSession : IWantObserver, IPeerListener
         _logger = logger;
     }
 
-    /// <summary>Peers that answered HAVE in this session.</summary>
+    /// <summary>Peers that answered HAVE, or sent a block, in this session.</summary>
     public IReadOnlyList<PeerId> Peers
     {
         get
@@ -130,6 +131,17 @@ internal sealed partial class BitswapSession : IWantObserver, IPeerListener
         }
 
         Advance(state, ask: false);
+    }
+
+    public void OnBlock(Want want, PeerId peer)
+    {
+        lock (_lock)
+        {
+            if (_pending.ContainsKey(want) && !_peers.Contains(peer))
+            {
+                _peers.Add(peer);
+            }
+        }
     }
 
     public void OnPeerGone(Want want, PeerId peer)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Helia.Bitswap;
 using Helia.Bitswap.Messages;
+using Helia.Bitswap.Sessions;
 using Helia.Core.Blocks;
 using Helia.Core.Routing;
 using Helia.Multiformats;
@@ -226,6 +227,58 @@ public class BitswapServiceTests
         Assert.InRange(sentByA + sentByB, 600, 630);
         // How the 600 are split depends on which provider's HAVE arrives first (on a loaded machine one may serve
         // them all), so load sharing itself is not asserted here.
+    }
+
+    /// <summary>
+    /// A peer that answers with the block itself and never says HAVE (as every Bitswap 1.0.0/1.1.0 peer does: our
+    /// broadcast want-have reaches it as a want-block) joins the session, so the session's next want goes to it alone as
+    /// a want-block instead of another broadcast that every such peer would answer with the whole block.
+    /// </summary>
+    [Fact]
+    public async Task Session_PeerSendsTheBlockWithoutHave_JoinsAndGetsTheNextWantBlock()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var fetcher = new BitswapTestNode(network);
+        await using var answering = new RawBitswapPeer(network);
+        await using var silent = new RawBitswapPeer(network);
+        MemoryNetwork.Connect(fetcher.Host, answering.Memory);
+        MemoryNetwork.Connect(fetcher.Host, silent.Memory);
+        byte[][] blocks = ["the first block, sent without a HAVE"u8.ToArray(), "the second block"u8.ToArray()];
+        Cid[] cids = [.. blocks.Select(b => Cid.Compute(Multicodec.Raw, b))];
+        BitswapSession session = fetcher.Service.CreateSession();
+
+        Task<ReadOnlyMemory<byte>> first = session.WantAsync(cids[0], [], ct);
+        Assert.Equal(WantType.Have, (await NextWantAsync(answering, cids[0], ct)).WantType);
+        await answering.SendAsync(fetcher.Id, WithBlock(cids[0], blocks[0]), ct);
+        Assert.Equal(blocks[0], (await first.WaitAsync(s_timeout, ct)).ToArray());
+        Assert.Equal([answering.Host.Id], session.Peers);
+
+        Task<ReadOnlyMemory<byte>> second = session.WantAsync(cids[1], [], ct);
+        Assert.Equal(WantType.Block, (await NextWantAsync(answering, cids[1], ct)).WantType);
+        await answering.SendAsync(fetcher.Id, WithBlock(cids[1], blocks[1]), ct);
+        Assert.Equal(blocks[1], (await second.WaitAsync(s_timeout, ct)).ToArray());
+
+        static BitswapMessage WithBlock(Cid cid, byte[] data)
+        {
+            var message = new BitswapMessage();
+            message.Blocks.Add(new BitswapBlock(cid, data));
+            return message;
+        }
+
+        static async Task<WantlistEntry> NextWantAsync(RawBitswapPeer peer, Cid cid, CancellationToken ct)
+        {
+            while (true)
+            {
+                foreach (WantlistEntry entry in (await peer.ReceiveAsync(ct)).Wantlist)
+                {
+                    if (entry.Cid == cid && !entry.Cancel)
+                    {
+                        return entry;
+                    }
+                }
+            }
+        }
     }
 
     [Fact]
