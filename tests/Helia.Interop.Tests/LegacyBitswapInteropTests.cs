@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Helia.Bitswap;
 using Helia.Bitswap.Messages;
+using Helia.Core.Blocks;
 using Helia.Core.Ipld.DagPb;
 using Helia.Multiformats;
 using Helia.Multiformats.Hashing;
@@ -206,6 +208,40 @@ public class LegacyBitswapInteropTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ourGet.WaitAsync(s_timeout, ct));
         await js.WaitForAsync(e => IsMessage(e) && Wants(e).Any(w => IsEntry(w, lacking, cancel: true)), s_timeout, ct);
         await AssertNegotiatedAsync(js, dotnet.Id, "/ipfs/bitswap/" + version, ct);
+    }
+
+    /// <summary>
+    /// A session over two old peers at once, one speaking only 1.1.0 and one only 1.0.0, both holding the same hundred
+    /// 64 KiB blocks: neither ever answers a want-have (ours reach them as want-blocks), yet every block arrives,
+    /// verified, with duplicates bounded (only broadcasts reach both), and each peer kept to its own version.
+    /// </summary>
+    [Fact]
+    public async Task Session_TwoOldPeersOfDifferentVersions_FetchesEverythingWithBoundedDuplicates()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using Peers v110 = await Peers.StartAsync("1.1.0", dial: true, ct);
+        (HeliaNode dotnet, JsHeliaPeer js110) = v110;
+        await using JsHeliaPeer js100 = await JsHeliaPeer.StartScriptAsync(Script, s_timeout, ct, "--protocols", "1.0.0");
+        await dotnet.Libp2p.DialAsync(js100.Address, ct).AsTask().WaitAsync(s_timeout, ct);
+        byte[][] blocks = [.. Enumerable.Range(0, 100).Select(i => Block("dag-pb", 64 * 1024, 3000 + i))];
+        Cid[] cids = [.. blocks.Select(CidV0)];
+        foreach (byte[] data in blocks)
+        {
+            await PutAsync(js110, "sha2-256", "dag-pb", 0, data, ct);
+            await PutAsync(js100, "sha2-256", "dag-pb", 0, data, ct);
+        }
+
+        IBlockstore session = dotnet.Blockstore.CreateSession(cids[0]);
+        Assert.Equal(blocks[0], (await js110.WithinAsync(session.GetAsync(cids[0], ct).AsTask(), s_timeout, ct)).ToArray());
+        ReadOnlyMemory<byte>[] rest = await js110.WithinAsync(Task.WhenAll(cids.Skip(1).Select(c => session.GetAsync(c, ct).AsTask())), s_timeout, ct);
+
+        Assert.Equal(blocks.Skip(1), rest.Select(m => m.ToArray()));
+        long total = blocks.Sum(b => (long)b.Length);
+        BitswapStat stat = dotnet.Bitswap!.GetStat();
+        Assert.Equal(total, stat.DataReceived);
+        Assert.InRange(stat.DuplicateDataReceived, 0, total / 10);
+        await AssertNegotiatedAsync(js110, dotnet.Id, "/ipfs/bitswap/1.1.0", ct);
+        await AssertNegotiatedAsync(js100, dotnet.Id, "/ipfs/bitswap/1.0.0", ct);
     }
 
     /// <summary>With 1.2.0 the old peer answers presences: a block it lacks gets DONT_HAVE (the older versions have none).</summary>
