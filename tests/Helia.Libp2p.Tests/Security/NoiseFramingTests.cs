@@ -104,6 +104,35 @@ public class NoiseFramingTests
     }
 
     [Fact]
+    public async Task Channel_DisposedWhileAReadHasDataInHand_TheReadDecryptsWithALiveKeyThenEndsCompleted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var wire = new Pipe();
+        using var peerSend = new NoiseCipher(s_key);
+        var peer = new NoiseFrameWriter(wire.Writer, peerSend);
+        await peer.WriteAsync("late"u8.ToArray(), ct);
+        var hooked = new HookedReader(wire.Reader);
+        var channel = new NoiseChannel(
+            new Duplex(hooked, new Pipe().Writer), new NoiseCipher(s_key), new NoiseCipher(s_key), NullLogger.Instance);
+
+        // The channel is disposed on the read's own path, after the read has taken the frame from the connection and
+        // before it decrypts it: the receiving key must outlive that read.
+        hooked.OnTryRead = () =>
+        {
+            ValueTask dispose = channel.DisposeAsync();
+            Assert.True(dispose.IsCompleted);
+        };
+        ReadResult result = await channel.Input.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+
+        // It decrypted (no ObjectDisposedException) and, its reader completed under it, ends as a completed read.
+        Assert.True(result.IsCompleted);
+        Assert.True(result.Buffer.IsEmpty);
+        Assert.Throws<InvalidOperationException>(() => channel.Input.TryRead(out _));
+        FlushResult flush = await wire.Writer.WriteAsync(new byte[] { 0, 1 }, ct);
+        Assert.True(flush.IsCompleted, "the read's end must have completed the connection's reader");
+    }
+
+    [Fact]
     public async Task Writer_SmallWriteAfterAFlush_AsksOnlyForRoomForIt_AndBulkWritesGoOutInWholeFrames()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
@@ -183,5 +212,39 @@ public class NoiseFramingTests
         public override void Complete(Exception? exception = null) => inner.Complete(exception);
 
         public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
+    }
+
+    private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    /// <summary>Passes everything through; runs <see cref="OnTryRead"/> once, when TryRead is about to return data.</summary>
+    private sealed class HookedReader(PipeReader inner) : PipeReader
+    {
+        public Action? OnTryRead { get; set; }
+
+        public override bool TryRead(out ReadResult result)
+        {
+            if (!inner.TryRead(out result))
+            {
+                return false;
+            }
+
+            if (!result.Buffer.IsEmpty && OnTryRead is { } hook)
+            {
+                OnTryRead = null;
+                hook();
+            }
+
+            return true;
+        }
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) => inner.ReadAsync(cancellationToken);
+
+        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
     }
 }

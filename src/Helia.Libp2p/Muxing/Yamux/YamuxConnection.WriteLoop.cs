@@ -12,6 +12,12 @@ internal sealed partial class YamuxConnection
 {
     private const int MaxPendingPongs = 16;
 
+    /// <summary>
+    /// The most data one stream writes in one hold of the write lock: a stream with a large window (up to 16 MiB) then
+    /// lets the other streams, window updates and pongs in between its chunks instead of holding them up for all of it.
+    /// </summary>
+    internal const int MaxDataPerLockHold = 256 * 1024;
+
     private readonly Channel<YamuxHeader> _control;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _writeStop = new();
@@ -36,10 +42,13 @@ internal sealed partial class YamuxConnection
     }
 
     /// <summary>
-    /// Writes up to <paramref name="window"/> bytes of <paramref name="data"/> as data frames of at most
-    /// <see cref="YamuxOptions.MaxFrameSize"/> bytes, charges them to the stream's window, then flushes (the flush is
-    /// the channel's back-pressure; it ends only with the session, not with <paramref name="cancellationToken"/>, which
-    /// bounds the wait for the lock). Returns the bytes written.
+    /// Writes up to <paramref name="window"/> bytes (and at most <see cref="MaxDataPerLockHold"/>) of
+    /// <paramref name="data"/> as data frames of at most <see cref="YamuxOptions.MaxFrameSize"/> bytes, charges them to
+    /// the stream's window, then flushes, all under the write lock; the caller loops for the rest. Returns the bytes written.
+    /// <paramref name="cancellationToken"/> bounds only the wait for the lock. The flush is the channel's back-pressure
+    /// and ends only with the session: frames already in the channel's buffer cannot be taken back, so cancelling there
+    /// would have to abort the whole session. A peer that stops reading at the TCP level thus holds the writer (and
+    /// every stream's writes behind the lock) until the session ends, at the latest when keep-alive gives up on it.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<int> WriteDataAsync(YamuxStream stream, ReadOnlySequence<byte> data, int window, CancellationToken cancellationToken)
@@ -59,7 +68,7 @@ internal sealed partial class YamuxConnection
             // Control frames first (a SYN before the stream's data); then, if one of them was this stream's RST, no data.
             WriteControlFramesLocked();
             stream.ThrowIfReset();
-            int total = (int)Math.Min(data.Length, window);
+            int total = (int)Math.Min(Math.Min(data.Length, window), MaxDataPerLockHold);
             int sent = 0;
             while (sent < total)
             {

@@ -27,7 +27,7 @@ internal sealed class YamuxStream : IMuxedStream
     private readonly YamuxStreamReader _reader;
     private readonly YamuxStreamWriter _writer;
     private readonly Lock _sync = new();
-    private Task _sendLoop = Task.CompletedTask;          // the drain of a writer completed with data left
+    private Task _drain = Task.CompletedTask;          // the drain of a writer completed with data left
     private long _sendWindow = YamuxOptions.SpecInitialWindow;
     private TaskCompletionSource? _sendWindowWaiter;
     private long _receiveWindow;
@@ -68,7 +68,7 @@ internal sealed class YamuxStream : IMuxedStream
     public PipeWriter Output => _writer;
 
     /// <summary>The task that sends what a completed writer left buffered, then the FIN; awaited by the session when it is disposed.</summary>
-    internal Task PendingSend => Volatile.Read(ref _sendLoop);
+    internal Task PendingSend => Volatile.Read(ref _drain);
 
     /// <summary>Why the stream failed, or null.</summary>
     internal StreamResetException? ResetError => _resetError;
@@ -479,7 +479,7 @@ internal sealed class YamuxStream : IMuxedStream
     {
         if (_writer.Buffered > 0 && _resetError is null)
         {
-            Volatile.Write(ref _sendLoop, _writer.DrainThenFinAsync());
+            Volatile.Write(ref _drain, _writer.DrainThenFinAsync());
             return;
         }
 

@@ -12,6 +12,8 @@ namespace Helia.Libp2p.Muxing.Yamux;
 /// encrypts it in place); GetMemory/Advance go through a local pooled buffer that FlushAsync drains.
 /// Completing it sends the FIN after whatever is still buffered; if that has to wait for the peer's window, a drain task
 /// owned by the session sends it, so Complete never waits on the peer.
+/// The caller's token (and CancelPendingFlush) stops the waits for window and for the session's write lock, never the
+/// connection's own flush under that lock: see <see cref="YamuxConnection.WriteDataAsync"/>.
 /// </summary>
 internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection connection) : PipeWriter
 {
@@ -125,7 +127,11 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
         }
     }
 
-    /// <summary>Returns the buffer's pooled memory; called once nothing sends any more.</summary>
+    /// <summary>
+    /// Returns the buffer's pooled memory; called once nothing sends any more. A reset stream's buffer is returned only
+    /// when the application completes Output (or disposes the stream), not by the reset itself: the reset comes from the
+    /// read loop, which could otherwise pull the buffer from under the application's GetMemory/Advance on its own thread.
+    /// </summary>
     internal void ReleaseBuffer()
     {
         if (_buffer is { } buffer)
@@ -186,6 +192,9 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
                     _buffered -= sent;
                 }
             }
+
+            // A CancelPendingFlush that landed while the last chunk went out cancels this flush, not the next one.
+            canceled = canceled || stream.TakeFlushCanceled();
         }
         catch (Exception ex) when (ex is not StreamResetException && !cancellationToken.IsCancellationRequested
                                    && (stream.ResetError is not null || connection.Closed.IsCancellationRequested))

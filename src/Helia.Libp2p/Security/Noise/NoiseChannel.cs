@@ -15,14 +15,12 @@ namespace Helia.Libp2p.Security.Noise;
 internal sealed class NoiseChannel : IDuplexPipe, IAsyncDisposable
 {
     private readonly NoiseCipher _send;
-    private readonly NoiseCipher _receive;
     private readonly NoiseFrameReader _input;
     private readonly NoiseFrameWriter _output;
 
     public NoiseChannel(IDuplexPipe connection, NoiseCipher send, NoiseCipher receive, ILogger logger)
     {
         _send = send;
-        _receive = receive;
         _input = new NoiseFrameReader(connection.Input, receive, logger);
         _output = new NoiseFrameWriter(connection.Output, send);
     }
@@ -31,12 +29,14 @@ internal sealed class NoiseChannel : IDuplexPipe, IAsyncDisposable
 
     public PipeWriter Output => _output;
 
-    /// <summary>Completes both directions (and so the connection's pipes) and releases the keys.</summary>
+    /// <summary>
+    /// Completes both directions (and so the connection's pipes) and releases the sending key. The receiving key belongs
+    /// to the reader, which releases it once no read uses it: a read under way when this runs may still decrypt.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _output.CompleteAsync();
         await _input.CompleteAsync();
         _send.Dispose();
-        _receive.Dispose();
     }
 }

@@ -14,7 +14,9 @@ namespace Helia.Libp2p.Security.Noise;
 /// Back-pressure: it decrypts ahead of the application only while less than <see cref="MaxDecryptedAhead"/> bytes of
 /// plaintext are unconsumed; the rest stays ciphertext in the connection's pipe, which then stops receiving.
 /// Complete may come from another thread while a read waits on the connection (a channel disposed under its reader):
-/// the read then ends as a completed read and the release of the buffers is left to it.
+/// the read then ends as a completed read and the release of the buffers is left to it. The reader owns
+/// <paramref name="cipher"/> and disposes it in that release, so a read that woke with data just before Complete still
+/// decrypts with a live key.
 /// </summary>
 internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCipher cipher, ILogger logger) : PipeReader
 {
@@ -55,13 +57,13 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
 
                 if (TryReadPlaintext(out ReadResult result))
                 {
-                    return result;
+                    return Volatile.Read(ref _completed) ? CompletedRead() : result;   // completed during this read
                 }
 
                 ReadResult received = await connection.ReadAsync(cancellationToken);
-                if (_completed)
+                if (Volatile.Read(ref _completed))
                 {
-                    return new ReadResult(default, isCanceled: false, isCompleted: true);   // completed while waiting
+                    return CompletedRead();         // completed while waiting
                 }
 
                 if (received.IsCanceled)
@@ -89,7 +91,17 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
                 DecryptAvailable(ready, mustDecrypt: false);
             }
 
-            return TryReadPlaintext(out result);
+            if (!TryReadPlaintext(out result))
+            {
+                return false;
+            }
+
+            if (Volatile.Read(ref _completed))
+            {
+                result = CompletedRead();           // completed during this read
+            }
+
+            return true;
         }
         finally
         {
@@ -142,6 +154,9 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
         Release();
     }
 
+    /// <summary>What a read returns when the reader was completed under it: its buffers are released when it ends.</summary>
+    private static ReadResult CompletedRead() => new(default, isCanceled: false, isCompleted: true);
+
     private void BeginRead()
     {
         lock (_sync)
@@ -186,6 +201,7 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
         _plaintext.Reader.Complete(_completion);
         _plaintext.Writer.Complete();
         connection.Complete(_completion);
+        cipher.Dispose();
         if (_scratch is { } scratch)
         {
             _scratch = null;

@@ -113,12 +113,77 @@ public class YamuxConnectionTests
 
         Task write = stream.Output.WriteAsync(payload, Token).AsTask();
 
+        // Exactly the window (a frame beyond it would make ReadDataAsync overshoot), then exactly each grant.
         byte[] first = await ReadDataAsync(pipes.B.Input, 1, YamuxOptions.SpecInitialWindow);
-        await Assert.ThrowsAsync<TimeoutException>(() => write.WaitAsync(TimeSpan.FromMilliseconds(200), Token));
-        await WriteAsync(pipes.B.Output, Header(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, 1, 1000));
-        byte[] rest = await ReadDataAsync(pipes.B.Input, 1, 1000);
+        Assert.False(write.IsCompleted);
+        await WriteAsync(pipes.B.Output, Header(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, 1, 400));
+        byte[] second = await ReadDataAsync(pipes.B.Input, 1, 400);
+        Assert.False(write.IsCompleted);
+        await WriteAsync(pipes.B.Output, Header(YamuxFrameType.WindowUpdate, YamuxFlags.None, 1, 600));
+        byte[] rest = await ReadDataAsync(pipes.B.Input, 1, 600);
         await write.WaitAsync(Timeout, Token);
-        Assert.Equal(payload, first.Concat(rest).ToArray());
+        Assert.Equal(payload, first.Concat(second).Concat(rest).ToArray());
+    }
+
+    [Fact]
+    public async Task Write_LargeWindow_LetsOtherFramesInBetweenChunksOfAtMostMaxDataPerLockHold()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+        await using IMuxedStream stream = await session.OpenStreamAsync(Token);
+        await using IMuxedStream other = await session.OpenStreamAsync(Token);
+        const int size = 4 * YamuxConnection.MaxDataPerLockHold;
+        await WriteAsync(
+            pipes.B.Output,
+            Header(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, 1, size - YamuxOptions.SpecInitialWindow),
+            Header(YamuxFrameType.Ping, YamuxFlags.Syn, 0, 77));
+        await ReadPongAsync(pipes.B.Input, 77);          // the read loop has applied the window update before the ping
+
+        // The write fills the connection's pipe and waits on its flush (the raw peer reads nothing yet), then the
+        // other stream is reset: its RST must go out after the first chunk, not after the whole window.
+        Task write = stream.Output.WriteAsync(new byte[size], Token).AsTask();
+        Assert.False(write.IsCompleted);
+        other.Reset();
+        int dataBefore = 0;
+        while (true)
+        {
+            (YamuxHeader header, byte[] payload) = await ReadFrameAsync(pipes.B.Input, skipPings: true);
+            if (header.StreamId == 3 && (header.Flags & YamuxFlags.Rst) != 0)
+            {
+                break;
+            }
+
+            if (header.Type == YamuxFrameType.Data && header.StreamId == 1)
+            {
+                dataBefore += payload.Length;
+            }
+        }
+
+        Assert.Equal(YamuxConnection.MaxDataPerLockHold, dataBefore);
+        await ReadDataAsync(pipes.B.Input, 1, size - dataBefore);
+        await write.WaitAsync(Timeout, Token);
+    }
+
+    [Fact]
+    public async Task Flush_CancelPendingFlushWhileTheLastChunkGoesOut_CancelsThatFlushNotTheNext()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+        await using IMuxedStream stream = await session.OpenStreamAsync(Token);
+        const int size = 100 * 1024;                    // within the window, beyond the connection pipe's pause threshold
+
+        // The only chunk is in the connection's pipe and the flush waits for the raw peer to read it.
+        ValueTask<FlushResult> write = stream.Output.WriteAsync(new byte[size], Token);
+        Assert.False(write.IsCompleted);
+        stream.Output.CancelPendingFlush();
+        await ReadDataAsync(pipes.B.Input, 1, size);
+        FlushResult written = await write.AsTask().WaitAsync(Timeout, Token);
+
+        Assert.True(written.IsCanceled, "the cancel landed during this flush");
+        FlushResult next = await stream.Output.FlushAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        Assert.False(next.IsCanceled, "the cancel must not carry over to an unrelated flush");
+        Assert.False((await stream.Output.WriteAsync(new byte[10], Token).AsTask().WaitAsync(Timeout, Token)).IsCanceled);
+        await ReadDataAsync(pipes.B.Input, 1, 10);
     }
 
     [Fact]
@@ -407,6 +472,19 @@ public class YamuxConnectionTests
 
         Assert.Equal(count, data.Count);
         return [.. data];
+    }
+
+    /// <summary>Reads frames (the SYNs, the session's own pings) until the pong for <paramref name="value"/>.</summary>
+    private static async Task ReadPongAsync(PipeReader input, uint value)
+    {
+        while (true)
+        {
+            (YamuxHeader header, _) = await ReadFrameAsync(input, skipPings: false);
+            if (header.Type == YamuxFrameType.Ping && (header.Flags & YamuxFlags.Ack) != 0 && header.Length == value)
+            {
+                return;
+            }
+        }
     }
 
     private static async Task WaitAsync(CancellationToken closed)
