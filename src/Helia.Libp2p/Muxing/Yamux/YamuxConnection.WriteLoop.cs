@@ -65,20 +65,33 @@ internal sealed partial class YamuxConnection
                 throw CreateClosedException();
             }
 
-            // Control frames first (a SYN before the stream's data); then, if one of them was this stream's RST, no data.
-            WriteControlFramesLocked();
-            stream.ThrowIfReset();
+            // Control frames first (a SYN before the stream's data); then, if one of them was this stream's RST, no data,
+            // but the frames taken from the queue still go out (the write loop found the queue empty and will not).
+            bool wroteControl = WriteControlFramesLocked();
+            if (stream.ResetError is { } reset)
+            {
+                if (wroteControl)
+                {
+                    await _output.FlushAsync(_closed.Token);
+                }
+
+                throw reset;
+            }
+
             int total = (int)Math.Min(Math.Min(data.Length, window), MaxDataPerLockHold);
             int sent = 0;
+            ReadOnlySequence<byte> rest = data;
             while (sent < total)
             {
                 int length = Math.Min(total - sent, _options.MaxFrameSize);
                 new YamuxHeader(YamuxFrameType.Data, YamuxFlags.None, stream.StreamId, (uint)length).WriteTo(_output);
-                foreach (ReadOnlyMemory<byte> segment in data.Slice(sent, length))
+                ReadOnlySequence<byte> frame = rest.Slice(0, length);
+                foreach (ReadOnlyMemory<byte> segment in frame)
                 {
                     _output.Write(segment.Span);
                 }
 
+                rest = rest.Slice(frame.End);
                 sent += length;
             }
 

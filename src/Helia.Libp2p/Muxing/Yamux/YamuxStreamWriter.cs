@@ -102,12 +102,21 @@ internal sealed class YamuxStreamWriter(YamuxStream stream, YamuxConnection conn
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Sends what is buffered, then the FIN: the session's task for a writer completed with data left to send.</summary>
+    /// <summary>
+    /// Sends what is buffered, then the FIN: the session's task for a writer completed with data left to send. A
+    /// CancelPendingFlush cannot stop it: a FIN after part of the data would look to the peer like a clean end.
+    /// </summary>
     internal async Task DrainThenFinAsync()
     {
         try
         {
-            await SendAsync(default, CancellationToken.None);
+            FlushResult sent;
+            do
+            {
+                sent = await SendAsync(default, CancellationToken.None);
+            }
+            while (sent.IsCanceled);
+
             stream.SendFin();
         }
         catch (StreamResetException)

@@ -210,6 +210,24 @@ public class YamuxConnectionTests
     }
 
     [Fact]
+    public async Task Complete_WithACancelPending_StillSendsEveryBufferedByteBeforeTheFin()
+    {
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection session = new YamuxMuxer().Start(pipes.A, isInitiator: true);
+        IMuxedStream stream = await session.OpenStreamAsync(Token);
+        byte[] payload = [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 7))];
+        stream.Output.CancelPendingFlush();             // no flush runs: it would cancel the next one
+        payload.CopyTo(stream.Output.GetSpan(payload.Length));
+        stream.Output.Advance(payload.Length);
+
+        await stream.Output.CompleteAsync();
+
+        Assert.Equal(payload, await ReadDataAsync(pipes.B.Input, 1, payload.Length));
+        (YamuxHeader fin, _) = await ReadFrameAsync(pipes.B.Input, skipPings: true);
+        Assert.Equal(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, 1, 0), fin);
+    }
+
+    [Fact]
     public async Task Flush_WaitingForWindow_CancelPendingFlushReturnsCancelledAndTheRestGoesOutLater()
     {
         var pipes = new DuplexPipePair();
