@@ -120,6 +120,7 @@ internal static class TarExtractor
         }
     }
 
-    // A truncated stream surfaces as EndOfStreamException (an IOException) from the reader or the entry's data.
-    private static bool IsMalformed(Exception ex) => ex is InvalidDataException or FormatException or ArgumentException or IOException;
+    // A truncated stream surfaces as EndOfStreamException from the reader or the entry's data. Other I/O errors (a full
+    // disk, a dropped connection) are not the archive's fault and keep their own message.
+    private static bool IsMalformed(Exception ex) => ex is InvalidDataException or FormatException or ArgumentException or EndOfStreamException;
 }

@@ -129,10 +129,7 @@ public static partial class Multibase
             if (bits >= 8)
             {
                 bits -= 8;
-                if (written < bytes.Length)
-                {
-                    bytes[written++] = (byte)(buffer >> bits);
-                }
+                bytes[written++] = (byte)(buffer >> bits);   // floor(3n/8) bytes: exactly one per 8 bits gathered
 
                 buffer &= (1 << bits) - 1;
             }

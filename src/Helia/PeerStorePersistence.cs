@@ -227,7 +227,7 @@ public sealed partial class PeerStorePersistence : IAsyncDisposable
         [LoggerMessage(Level = LogLevel.Warning, Message = "Saving the peer record of {Peer} failed")]
         public static partial void SaveFailed(ILogger logger, PeerId peer, Exception exception);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} peer records were not saved: the datastore took longer than {Timeout} while the node stopped")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Peer records not saved: {Count}; the datastore took longer than {Timeout} while the node stopped")]
         public static partial void DrainTimedOut(ILogger logger, int count, TimeSpan timeout);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The peer record of {Peer} is {Size} bytes, over {Limit}; not saved")]

@@ -26,7 +26,7 @@ public static class DirectorySync
         }
 
         byte[] path = Encoding.UTF8.GetBytes(Path.GetFullPath(directory) + "\0");
-        int fd = NativeMethods.Open(path, ORdOnly | DirectoryFlags());
+        int fd = NativeMethods.Open(path, ORdOnly | CloseOnExec());
         if (fd < 0)
         {
             throw new IOException($"Cannot open the directory {directory} to flush it (errno {Marshal.GetLastPInvokeError()}).");
@@ -50,17 +50,9 @@ public static class DirectorySync
 
     private const int EInval = 22;
 
-    /// <summary>O_DIRECTORY | O_CLOEXEC on Linux, where O_DIRECTORY differs between architectures.</summary>
-    private static int DirectoryFlags()
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            int directory = RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x4000 : 0x10000;
-            return directory | 0x80000;
-        }
-
-        return 0;   // elsewhere plain O_RDONLY, which every Unix allows on a directory
-    }
+    // O_CLOEXEC on Linux (the same value on every architecture .NET runs on); elsewhere plain O_RDONLY. Every Unix
+    // opens a directory read-only, and the path is always one we just wrote into, so O_DIRECTORY adds nothing.
+    private static int CloseOnExec() => OperatingSystem.IsLinux() ? 0x80000 : 0;
 
     private static class NativeMethods
     {
