@@ -18,41 +18,14 @@ internal static class JsUnixFS
     public static async Task<string[]> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         (string? node, string? script) = s_paths.Value;
-        var start = new ProcessStartInfo(node ?? throw new InvalidOperationException(Unavailable))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-        };
+        var start = new ProcessStartInfo(node ?? throw new InvalidOperationException(Unavailable)) { WorkingDirectory = Path.GetDirectoryName(script)! };
         start.ArgumentList.Add(script!);
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("Node did not start.");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(120));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        string output = await stdout;
-        string errors = await stderr;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"unixfs-cids.mjs {string.Join(' ', arguments)} failed ({process.ExitCode}): {errors}");
-        }
-
+        string output = await ReferenceTool.RunAsync(start, TimeSpan.FromSeconds(120), cancellationToken);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 

@@ -56,28 +56,12 @@ public sealed class RustUnixFSInteropTests : IDisposable
         }
     }
 
-    /// <summary>Runs the tool on a file and returns the CIDv0 of the JSON line it prints; bounded in time.</summary>
+    /// <summary>Runs the tool on a file and returns the CIDv0 of the JSON line it prints.</summary>
     private static async Task<string> RunToolAsync(string path)
     {
-        var start = new ProcessStartInfo(Tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Tool);
         start.ArgumentList.Add(path);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{Tool} did not start.");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        string output = await stdout;
-        Assert.True(process.ExitCode == 0, $"{Tool} {path} exited with {process.ExitCode}: {await stderr}");
+        string output = await ReferenceTool.RunAsync(start, TimeSpan.FromSeconds(60), Ct);
         using JsonDocument json = JsonDocument.Parse(output);
         return json.RootElement.GetProperty("CIDv0").GetString() ?? throw new InvalidOperationException($"{Tool} printed no CIDv0: {output}");
     }
