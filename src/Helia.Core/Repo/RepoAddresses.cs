@@ -5,8 +5,8 @@ namespace Helia.Core.Repo;
 /// <summary>Kubo's config Addresses section: where the swarm listens and where the RPC API listens.</summary>
 public sealed record RepoAddresses
 {
-    public IReadOnlyList<string> Swarm { get; init; } = ["/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"];
+    public IReadOnlyList<string> Swarm { get; set; } = ["/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"];
 
     [JsonPropertyName("API")]
-    public string Api { get; init; } = "/ip4/127.0.0.1/tcp/5001";
+    public string Api { get; set; } = "/ip4/127.0.0.1/tcp/5001";
 }

@@ -8,24 +8,22 @@ namespace Helia.Core.Repo;
 /// The repo's <c>config</c> file, a subset of Kubo's: Identity (PeerID, PrivKey), Addresses (Swarm, API) and
 /// Discovery.MDNS.Enabled. Sections we do not know are kept as they are when the config is written back.
 /// </summary>
-public sealed record RepoConfig
+public sealed partial record RepoConfig
 {
     /// <summary>A config larger than this is refused as corrupt (Kubo's are a few KiB).</summary>
     public const int MaxFileSize = 1024 * 1024;
 
-    internal static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true };
-
     public required RepoIdentity Identity { get; init; }
 
-    public RepoAddresses Addresses { get; init; } = new();
+    public RepoAddresses Addresses { get; set; } = new();
 
-    public RepoDiscovery Discovery { get; init; } = new();
+    public RepoDiscovery Discovery { get; set; } = new();
 
     /// <summary>Sections of the file this type does not model (Kubo's Datastore, Gateway, …), written back unchanged.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Other { get; init; }
+    public Dictionary<string, JsonElement>? Other { get; set; }
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, JsonOptions);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json.Default.RepoConfig);
 
     /// <summary>Parses and checks a config file's bytes; <paramref name="file"/> names it in the error.</summary>
     internal static RepoConfig Parse(string repoPath, string file, ReadOnlySpan<byte> json)
@@ -33,7 +31,7 @@ public sealed record RepoConfig
         RepoConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<RepoConfig>(json, JsonOptions);
+            config = JsonSerializer.Deserialize(json, Json.Default.RepoConfig);
         }
         catch (JsonException ex)
         {
@@ -79,4 +77,13 @@ public sealed record RepoConfig
             }
         }
     }
+
+    // The JSON contract, generated at compile time: no reflection or emitted code, so the repo opens the same way in a
+    // trimmed or Native AOT build (the transfer benchmark's node publishes one). The sections with defaults have set
+    // accessors, not init: the generated reader passes every init property to the object initializer, so a section
+    // missing from the file would become null instead of keeping its default (dotnet/runtime#84484); with a setter it
+    // is set only when the file has it. Identity is required, so init is fine there.
+    [JsonSourceGenerationOptions(WriteIndented = true)]
+    [JsonSerializable(typeof(RepoConfig))]
+    private sealed partial class Json : JsonSerializerContext;
 }

@@ -6,5 +6,5 @@ namespace Helia.Core.Repo;
 public sealed record RepoDiscovery
 {
     [JsonPropertyName("MDNS")]
-    public RepoMdns Mdns { get; init; } = new();
+    public RepoMdns Mdns { get; set; } = new();
 }

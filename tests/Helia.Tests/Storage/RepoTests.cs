@@ -198,6 +198,23 @@ public sealed class RepoTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenAsync_ConfigWithoutOptionalSections_KeepsTheirDefaults()
+    {
+        RepoConfig written = NewConfig();
+        await (await Repo.InitAsync(RepoPath, written, cancellationToken: Ct)).DisposeAsync();
+        // Only the identity, and an Addresses section without API: what is missing keeps its default.
+        string config = $$$"""{"Identity":{"PeerID":"{{{written.Identity.PeerId}}}","PrivKey":"{{{Convert.ToBase64String(written.Identity.PrivKey)}}}"},"Addresses":{"Swarm":["/ip4/127.0.0.1/tcp/4002"]}}""";
+        await File.WriteAllTextAsync(Path.Combine(RepoPath, "config"), config, Ct);
+
+        await using Repo repo = await Repo.OpenAsync(RepoPath, Ct);
+
+        Assert.Equal(["/ip4/127.0.0.1/tcp/4002"], repo.Config.Addresses.Swarm);
+        Assert.Equal(new RepoAddresses().Api, repo.Config.Addresses.Api);
+        Assert.True(repo.Config.Discovery.Mdns.Enabled);
+        Assert.Null(repo.Config.Other);
+    }
+
+    [Fact]
     public async Task OpenAsync_OversizedConfig_ThrowsCorruptWithoutReadingIt()
     {
         await (await Repo.InitAsync(RepoPath, NewConfig(), cancellationToken: Ct)).DisposeAsync();
