@@ -11,16 +11,15 @@ using Helia.Benchmarks.Storage;
 // dotnet run -c Release --project bench/Helia.Benchmarks -- limits [--runs N]                 openssl rates and loopback TCP   -> bench/results/limits.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- micro [BenchmarkDotNet options]   microbenchmarks (e.g. --filter '*Transport*') -> micro.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- storage [--runs N]                the flatfs blockstore beside dd -> storage.json
-// dotnet run -c Release --project bench/Helia.Benchmarks -- e2e [same options as all] [--store memory|flatfs] [--warmup-mib N]   side by side with JS Helia -> bench/results/e2e.json
+// dotnet run -c Release --project bench/Helia.Benchmarks -- e2e [same options as all] [--store memory|flatfs] [--warmup-mib N] [--no-aot]   side by side with JS Helia -> bench/results/e2e.json
 // dotnet run -c Release --project bench/Helia.Benchmarks -- mdns [--runs N]                   only the mDNS rows of e2e (root; JIT, Native AOT, warm) -> mdns.json
-// (children: `node import|serve|fetch …` is one benchmark node (the mDNS one is bench/Helia.MdnsNode), `tcp-send …` the sender of the loopback TCP limit,
+// (children: the benchmark nodes are programs of their own, bench/Helia.TransferNode and bench/Helia.MdnsNode; `tcp-send …` is the sender of the loopback TCP limit,
 //  `mdns-run` the mDNS runs inside a loopback-only network namespace)
 string command = args.FirstOrDefault() ?? "all";
 string[] rest = args.Length > 0 ? args[1..] : [];
 return command switch
 {
     "all" or "limits" or "micro" or "storage" or "e2e" or "mdns" => await RunAsync(command, rest),
-    "node" => await BenchNode.RunAsync(rest),
     "tcp-send" => await MachineLimits.SendAsync(rest),
     "mdns-run" => await Discovery.RunInsideAsync(rest),
     _ => Usage(command),
@@ -65,7 +64,7 @@ static async Task<int> RunAsync(string command, string[] args)
     if (all || command == "e2e")
     {
         Console.WriteLine($"End to end beside JS Helia: {runs} runs each of imports of {string.Join(", ", importMiB)} MiB and transfers of {string.Join(", ", transferMiB)} MiB...");
-        List<Figure> e2e = await SideBySide.RunAsync(root, importMiB, transferMiB, runs, StringOr(args, "--store", "memory"), OptionOr(args, "--warmup-mib", 0), report.Notes);
+        List<Figure> e2e = await SideBySide.RunAsync(root, importMiB, transferMiB, runs, StringOr(args, "--store", "memory"), OptionOr(args, "--warmup-mib", 0), !args.Contains("--no-aot"), report.Notes);
         e2e.AddRange(await Discovery.RunAsync(Math.Max(runs, 5), report.Notes));
         report.Add($"end to end, beside JS Helia ({runs} runs each, alternately)", e2e);
         if (limits is not null)

