@@ -109,6 +109,28 @@ public class ConnectionUpgraderTests
     }
 
     [Fact]
+    public async Task Upgrade_TcpLoopback_BothPeersSend64MiBAtOnce_BothArriveIntact()
+    {
+        // Both peers stream 64 MiB to each other at once: each side's writes block on a full TCP send buffer while its
+        // read loop must keep reading (and queue window updates) so that the other side's writes, and its own, go on.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        const string Blast = "/blast/1.0.0";
+        const long Total = 64L << 20;
+        byte[] pattern = RandomBytes(11, 1 << 20);
+        await using var listener = new TestPeer(new TcpTransport());
+        await using var dialer = new TestPeer(new TcpTransport());
+        listener.Protocols.Add(Blast, (stream, token) => Task.WhenAll(
+            Transports.TransportTests.WritePatternAsync(stream.Output, pattern, Total, token),
+            Transports.TransportTests.ReadPatternAsync(stream.Input, pattern, Total, token)));
+        var connection = await dialer.DialAsync(await listener.ListenAsync(s_loopback, ct), ct).WaitAsync(s_timeout, ct);
+
+        await using IStream stream = await connection.NewStreamAsync([Blast], ct).AsTask().WaitAsync(s_timeout, ct);
+        await Task.WhenAll(
+            Transports.TransportTests.WritePatternAsync(stream.Output, pattern, Total, ct),
+            Transports.TransportTests.ReadPatternAsync(stream.Input, pattern, Total, ct)).WaitAsync(TimeSpan.FromSeconds(60), ct);
+    }
+
+    [Fact]
     public async Task DialAsync_WrongExpectedPeer_FailsNamingBothIds()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

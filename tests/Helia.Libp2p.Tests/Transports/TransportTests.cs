@@ -41,6 +41,32 @@ public abstract class TransportTests
     }
 
     [Fact]
+    public async Task DialAsync_BothSidesSend64MiBAtOnce_BothArriveIntact()
+    {
+        // Each side writes far more than the kernel buffers hold while the other does the same: a writer that blocks on
+        // a full send buffer must not keep its own side from reading, or both stall.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        ITransport transport = CreateTransport();
+        await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
+        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
+        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+        byte[] pattern = new byte[1 << 20];
+        new Random(5).NextBytes(pattern);
+        const long Total = 64L << 20;
+
+        Task[] transfers =
+        [
+            WritePatternAsync(dialer.Output, pattern, Total, ct),
+            WritePatternAsync(accepted.Output, pattern, Total, ct),
+            ReadPatternAsync(dialer.Input, pattern, Total, ct),
+            ReadPatternAsync(accepted.Input, pattern, Total, ct),
+        ];
+
+        await Task.WhenAll(transfers).WaitAsync(TimeSpan.FromSeconds(60), ct);
+    }
+
+    [Fact]
     public async Task AcceptAsync_ListenerDisposed_ThrowsOperationCanceled()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
@@ -73,6 +99,50 @@ public abstract class TransportTests
         catch (Exception ex) when (ex is not TimeoutException)
         {
             // The peer's end surfaces as an error: equally an end of the input.
+        }
+    }
+
+    /// <summary>Writes <paramref name="total"/> bytes of <paramref name="pattern"/> repeated, in 64 KiB writes, then completes.</summary>
+    internal static async Task WritePatternAsync(PipeWriter output, byte[] pattern, long total, CancellationToken ct)
+    {
+        const int Chunk = 64 * 1024;
+        for (long sent = 0; sent < total; sent += Chunk)
+        {
+            int offset = (int)(sent % pattern.Length);
+            FlushResult flushed = await output.WriteAsync(pattern.AsMemory(offset, Chunk), ct);
+            Assert.False(flushed.IsCompleted, "The reader went away during the transfer.");
+        }
+
+        await output.CompleteAsync();
+    }
+
+    /// <summary>Reads to the end and checks it is exactly <paramref name="total"/> bytes of <paramref name="pattern"/> repeated.</summary>
+    internal static async Task ReadPatternAsync(PipeReader input, byte[] pattern, long total, CancellationToken ct)
+    {
+        long received = 0;
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(ct);
+            foreach (ReadOnlyMemory<byte> segment in result.Buffer)
+            {
+                ReadOnlySpan<byte> span = segment.Span;
+                while (!span.IsEmpty)
+                {
+                    Assert.True(received < total, $"More than the {total} bytes expected arrived.");
+                    int offset = (int)(received % pattern.Length);
+                    int length = Math.Min(span.Length, pattern.Length - offset);
+                    Assert.True(span[..length].SequenceEqual(pattern.AsSpan(offset, length)), $"The bytes at {received} differ from those sent.");
+                    span = span[length..];
+                    received += length;
+                }
+            }
+
+            input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                Assert.Equal(total, received);
+                return;
+            }
         }
     }
 
