@@ -104,6 +104,64 @@ public class NoiseFramingTests
     }
 
     [Fact]
+    public async Task Reader_CancelPendingReadWhileAReadWaits_CancelsThatReadAndNoOther()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var wire = new Pipe();
+        using var send = new NoiseCipher(s_key);
+        using var receive = new NoiseCipher(s_key);
+        var writer = new NoiseFrameWriter(wire.Writer, send);
+        var reader = new NoiseFrameReader(wire.Reader, receive, NullLogger.Instance);
+
+        Task<ReadResult> pending = reader.ReadAsync(ct).AsTask();
+        Assert.False(pending.IsCompleted);
+        reader.CancelPendingRead();
+        ReadResult canceled = await pending.WaitAsync(s_timeout, ct);
+        Assert.True(canceled.IsCanceled);
+        Assert.True(canceled.Buffer.IsEmpty);
+        reader.AdvanceTo(canceled.Buffer.End);
+
+        // The next read is not cancelled: it waits for the next frame and returns it.
+        Task<ReadResult> next = reader.ReadAsync(ct).AsTask();
+        await writer.WriteAsync("after"u8.ToArray(), ct);
+        ReadResult after = await next.WaitAsync(s_timeout, ct);
+        Assert.False(after.IsCanceled);
+        Assert.Equal("after"u8.ToArray(), after.Buffer.ToArray());
+        reader.AdvanceTo(after.Buffer.End);
+        await reader.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task Reader_CancelPendingReadAtTheReadAheadLimit_CancelsOneReadOnly()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var wire = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        using var send = new NoiseCipher(s_key);
+        using var receive = new NoiseCipher(s_key);
+        var writer = new NoiseFrameWriter(wire.Writer, send);
+        byte[] payload = Pattern(NoiseFrameReader.MaxDecryptedAhead * 3);
+        await writer.WriteAsync(payload, ct);
+        var reader = new NoiseFrameReader(wire.Reader, receive, NullLogger.Instance);
+
+        // Decrypted up to the limit; the application examines everything and consumes nothing.
+        ReadResult first = await reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.True(reader.DecryptedAhead >= NoiseFrameReader.MaxDecryptedAhead);
+        reader.AdvanceTo(first.Buffer.Start, first.Buffer.End);
+
+        reader.CancelPendingRead();
+        ReadResult canceled = await reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.True(canceled.IsCanceled);
+        Assert.Equal(first.Buffer.Length, canceled.Buffer.Length);
+        reader.AdvanceTo(canceled.Buffer.Start, canceled.Buffer.End);
+
+        ReadResult next = await reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+        Assert.False(next.IsCanceled, "one CancelPendingRead cancelled a second read");
+        Assert.True(next.Buffer.Length > first.Buffer.Length, "the read after the cancelled one must bring new bytes");
+        reader.AdvanceTo(next.Buffer.End);
+        await reader.CompleteAsync();
+    }
+
+    [Fact]
     public async Task Channel_DisposedWhileAReadHasDataInHand_TheReadDecryptsWithALiveKeyThenEndsCompleted()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

@@ -35,6 +35,8 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
     private long _unconsumed;               // plaintext bytes decrypted and not yet consumed
     private bool _connectionDone;
     private bool _reading;                  // a ReadAsync is waiting on the connection
+    private bool _plaintextRead;            // the last read returned the plaintext pipe's buffer: AdvanceTo goes to it
+    private bool _cancelRequested;          // CancelPendingRead: the read under way, or the next, returns cancelled
     private bool _completed;
     private bool _released;
     private Exception? _completion;
@@ -46,67 +48,89 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         BeginRead();
+        ReadResult result;
         try
         {
             while (true)
+            {
+                if (Volatile.Read(ref _completed))
+                {
+                    result = default;               // completed under this read: EndRead makes it a completed read
+                    break;
+                }
+
+                if (TakeCancel())
+                {
+                    result = CanceledRead();
+                    break;
+                }
+
+                if (!_connectionDone && _unconsumed < MaxDecryptedAhead && connection.TryRead(out ReadResult ready))
+                {
+                    DecryptAvailable(ready, mustDecrypt: false);
+                }
+
+                if (TryReadPlaintext(out result))
+                {
+                    break;
+                }
+
+                ReadResult received = await connection.ReadAsync(cancellationToken);
+                if (received.IsCanceled)
+                {
+                    // Our CancelPendingRead, Complete's wake-up, or a stale cancel left on the connection: the loop's
+                    // checks tell them apart, so one CancelPendingRead cancels exactly one read.
+                    connection.AdvanceTo(received.Buffer.Start);
+                    continue;
+                }
+
+                if (Volatile.Read(ref _completed))
+                {
+                    result = default;               // completed while waiting
+                    break;
+                }
+
+                DecryptAvailable(received, mustDecrypt: true);
+            }
+        }
+        catch
+        {
+            EndRead(default);
+            throw;
+        }
+
+        return EndRead(result);
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        BeginRead();
+        bool read;
+        try
+        {
+            if (TakeCancel())
+            {
+                result = CanceledRead();
+                read = true;
+            }
+            else
             {
                 if (!_connectionDone && _unconsumed < MaxDecryptedAhead && connection.TryRead(out ReadResult ready))
                 {
                     DecryptAvailable(ready, mustDecrypt: false);
                 }
 
-                if (TryReadPlaintext(out ReadResult result))
-                {
-                    return Volatile.Read(ref _completed) ? CompletedRead() : result;   // completed during this read
-                }
-
-                ReadResult received = await connection.ReadAsync(cancellationToken);
-                if (Volatile.Read(ref _completed))
-                {
-                    return CompletedRead();         // completed while waiting
-                }
-
-                if (received.IsCanceled)
-                {
-                    connection.AdvanceTo(received.Buffer.Start);
-                    return new ReadResult(default, isCanceled: true, isCompleted: false);
-                }
-
-                DecryptAvailable(received, mustDecrypt: true);
+                read = TryReadPlaintext(out result);
             }
         }
-        finally
+        catch
         {
-            EndRead();
+            EndRead(default);
+            throw;
         }
-    }
 
-    public override bool TryRead(out ReadResult result)
-    {
-        BeginRead();
-        try
-        {
-            if (!_connectionDone && _unconsumed < MaxDecryptedAhead && connection.TryRead(out ReadResult ready))
-            {
-                DecryptAvailable(ready, mustDecrypt: false);
-            }
-
-            if (!TryReadPlaintext(out result))
-            {
-                return false;
-            }
-
-            if (Volatile.Read(ref _completed))
-            {
-                result = CompletedRead();           // completed during this read
-            }
-
-            return true;
-        }
-        finally
-        {
-            EndRead();
-        }
+        result = EndRead(result);
+        return read || result.IsCompleted;
     }
 
     public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
@@ -118,18 +142,30 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
             return;                                 // completed under a read: the buffer is gone
         }
 
+        if (!_plaintextRead)
+        {
+            _lastBuffer = default;                  // a cancelled read with nothing buffered: nothing to advance
+            return;
+        }
+
         long consumedBytes = _lastBuffer.Slice(_lastBuffer.Start, consumed).Length;
         long examinedBytes = _lastBuffer.Slice(_lastBuffer.Start, examined).Length;
         _examined = Math.Max(examinedBytes, consumedBytes) - consumedBytes;
         _unconsumed -= consumedBytes;
         _lastBuffer = default;
+        _plaintextRead = false;
         _plaintext.Reader.AdvanceTo(consumed, examined);
     }
 
+    /// <summary>Cancels the read under way, or the next one: exactly one read returns cancelled.</summary>
     public override void CancelPendingRead()
     {
-        _plaintext.Reader.CancelPendingRead();
-        connection.CancelPendingRead();
+        lock (_sync)
+        {
+            _cancelRequested = true;
+        }
+
+        connection.CancelPendingRead();             // wakes a read waiting on the connection
     }
 
     public override void Complete(Exception? exception = null)
@@ -170,19 +206,51 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
         }
     }
 
-    /// <summary>Ends a read; if the reader was completed meanwhile, releases what the read was using.</summary>
-    private void EndRead()
+    /// <summary>
+    /// Ends a read with <paramref name="result"/>; if the reader was completed meanwhile (checked under the lock that
+    /// Complete takes, so no Complete lands between this check and the read's end), releases what the read was using
+    /// and turns the result into a completed read, so the caller never gets a buffer that is already released.
+    /// </summary>
+    private ReadResult EndRead(ReadResult result)
     {
         lock (_sync)
         {
             _reading = false;
             if (!_completed)
             {
-                return;
+                return result;
             }
         }
 
         Release();
+        return CompletedRead();
+    }
+
+    private bool TakeCancel()
+    {
+        lock (_sync)
+        {
+            bool cancel = _cancelRequested;
+            _cancelRequested = false;
+            return cancel;
+        }
+    }
+
+    /// <summary>A cancelled read: everything decrypted and unconsumed, flagged as cancelled.</summary>
+    private ReadResult CanceledRead()
+    {
+        // The plaintext pipe's own cancel makes its TryRead return the whole unconsumed buffer (examined or not), and
+        // this TryRead takes that cancel at once, so nothing is left to cancel a later read.
+        _plaintext.Reader.CancelPendingRead();
+        if (_plaintext.Reader.TryRead(out ReadResult buffered))
+        {
+            _plaintextRead = true;
+            _lastBuffer = buffered.Buffer;
+            return new ReadResult(buffered.Buffer, isCanceled: true, isCompleted: buffered.IsCompleted);
+        }
+
+        _lastBuffer = default;
+        return new ReadResult(default, isCanceled: true, isCompleted: false);
     }
 
     private void Release()
@@ -209,13 +277,14 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
         }
     }
 
-    /// <summary>Returns the plaintext buffer if it holds bytes the application has not examined, or the pipe ended or was cancelled.</summary>
+    /// <summary>Returns the plaintext buffer if it holds bytes the application has not examined, or the pipe ended.</summary>
     private bool TryReadPlaintext(out ReadResult result)
     {
         if (_plaintext.Reader.TryRead(out result))
         {
-            if (result.Buffer.Length > _examined || result.IsCompleted || result.IsCanceled)
+            if (result.Buffer.Length > _examined || result.IsCompleted)
             {
+                _plaintextRead = true;
                 _lastBuffer = result.Buffer;
                 return true;
             }
