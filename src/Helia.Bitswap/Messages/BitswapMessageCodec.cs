@@ -22,6 +22,14 @@ public static class BitswapMessageCodec
     public const int MaxBlockSize = 2 * 1024 * 1024;
 
     /// <summary>
+    /// The most blocks a message we read may carry. A peer sends blocks only for the wants it keeps for us, and boxo
+    /// (defaults.MaxQueuedWantlistEntiresPerPeer) and JS Helia (DEFAULT_MAX_WANTLIST_SIZE) keep at most 1024 per peer, as
+    /// we keep at most <see cref="BitswapOptions.DefaultMaxWantsPerPeer"/> open with any peer, so no real peer exceeds it.
+    /// Without it, 4 MiB of one-byte blocks would be several hundred thousand copies and hashes for one message.
+    /// </summary>
+    public const int MaxBlocksPerMessage = 1024;
+
+    /// <summary>
     /// Takes one complete frame off the front of <paramref name="buffer"/>. Returns false when more bytes are needed;
     /// throws <see cref="BitswapProtocolException"/> when the length prefix is malformed or over <paramref name="maxMessageSize"/>.
     /// </summary>

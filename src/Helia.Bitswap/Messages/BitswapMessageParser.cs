@@ -10,7 +10,9 @@ namespace Helia.Bitswap.Messages;
 /// what the generated parser does. Block bytes are not copied while parsing: the structure is checked first, then each
 /// block is copied once from the frame into an exact-size array (not zeroed first) and hashed there to rebuild its CID.
 /// Every length is checked against the bytes left in its enclosing message before anything is read or allocated, and
-/// every failure is a <see cref="BitswapProtocolException"/>.
+/// every failure is a <see cref="BitswapProtocolException"/>. A message may carry at most
+/// <see cref="BitswapMessageCodec.MaxBlocksPerMessage"/> blocks; one with more is refused before any block is hashed,
+/// so thousands of tiny blocks in one frame cost a scan of the frame, not thousands of copies and hashes.
 /// </summary>
 internal static class BitswapMessageParser
 {
@@ -29,6 +31,7 @@ internal static class BitswapMessageParser
         var message = new BitswapMessage();
         List<ReadOnlySequence<byte>>? v0Blocks = null;
         List<(ReadOnlySequence<byte> Prefix, ReadOnlySequence<byte> Data)>? payload = null;
+        int blocks = 0;
         var reader = new SequenceReader<byte>(body);
         while (TryReadTag(ref reader, out uint tag))
         {
@@ -38,9 +41,11 @@ internal static class BitswapMessageParser
                     ReadWantlist(ReadLengthDelimited(ref reader), message);
                     break;
                 case (2 << 3) | WireLengthDelimited:
+                    CountBlock(ref blocks);
                     (v0Blocks ??= []).Add(ReadLengthDelimited(ref reader));
                     break;
                 case (3 << 3) | WireLengthDelimited:
+                    CountBlock(ref blocks);
                     (payload ??= []).Add(ReadPayloadBlock(ReadLengthDelimited(ref reader)));
                     break;
                 case (4 << 3) | WireLengthDelimited:
@@ -97,6 +102,19 @@ internal static class BitswapMessageParser
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// Counts one more block, refusing the message past <see cref="BitswapMessageCodec.MaxBlocksPerMessage"/> while only its
+    /// structure has been read: no block of it has been copied or hashed yet.
+    /// </summary>
+    private static void CountBlock(ref int blocks)
+    {
+        if (++blocks > BitswapMessageCodec.MaxBlocksPerMessage)
+        {
+            throw new BitswapProtocolException(
+                $"A message with more than {BitswapMessageCodec.MaxBlocksPerMessage} blocks: no peer has that many of our wants to answer at once.");
+        }
     }
 
     private static void ReadWantlist(ReadOnlySequence<byte> body, BitswapMessage message)

@@ -157,6 +157,51 @@ public class BitswapMessageParserTests
         Assert.Equal(Cid.Compute(Multicodec.Raw, "tampered"u8), block.Cid);
     }
 
+    [Theory]
+    [InlineData(BitswapProtocolVersion.V120)]
+    [InlineData(BitswapProtocolVersion.V100)]
+    public void BlocksUpToTheLimit_Accepted_OneMore_RefusedBeforeAnyIsHashed(BitswapProtocolVersion version)
+    {
+        // Tiny blocks: the cheapest way to make a peer copy and hash many blocks with one message.
+        var blocks = new List<BitswapBlock>();
+        for (int i = 0; i <= BitswapMessageCodec.MaxBlocksPerMessage; i++)
+        {
+            byte[] data = BitConverter.GetBytes(i);
+            blocks.Add(new BitswapBlock(
+                version == BitswapProtocolVersion.V100 ? Cid.CreateV0(Multihash.Compute(Multicodec.Sha2_256, data)) : Cid.Compute(Multicodec.Raw, data),
+                data));
+        }
+
+        var atLimit = new BitswapMessage();
+        atLimit.Blocks.AddRange(blocks[..BitswapMessageCodec.MaxBlocksPerMessage]);
+        BitswapMessage decoded = BitswapMessageCodec.Decode(new ReadOnlySequence<byte>(Body(atLimit, version)));
+        Assert.Equal(atLimit.Blocks.Select(b => b.Cid), decoded.Blocks.Select(b => b.Cid));
+
+        var overLimit = new BitswapMessage();
+        overLimit.Blocks.AddRange(blocks);
+        byte[] body = Body(overLimit, version);
+        var ex = Assert.Throws<BitswapProtocolException>(() => BitswapMessageCodec.Decode(new ReadOnlySequence<byte>(body)));
+        Assert.Contains($"more than {BitswapMessageCodec.MaxBlocksPerMessage} blocks", ex.Message, StringComparison.Ordinal);
+
+        // The limit is on the count, whatever the blocks are: one whose hash function we lack counts as well.
+        var unsupported = new PbMessage();
+        for (int i = 0; i <= BitswapMessageCodec.MaxBlocksPerMessage; i++)
+        {
+            unsupported.Payload.Add(new PbMessage.Types.Block { Prefix = ByteString.CopyFrom(0x01, 0x55, 0xf7, 0xee, 0x01, 0x20), Data = ByteString.CopyFrom(0x01) });
+        }
+
+        Assert.Throws<BitswapProtocolException>(() => BitswapMessageCodec.Decode(new ReadOnlySequence<byte>(unsupported.ToByteArray())));
+    }
+
+    private static byte[] Body(BitswapMessage message, BitswapProtocolVersion version)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        BitswapMessageCodec.Write(message, version, writer);
+        var frame = new ReadOnlySequence<byte>(writer.WrittenMemory);
+        Assert.True(BitswapMessageCodec.TryReadFrame(ref frame, BitswapMessageCodec.MaxMessageSize, out ReadOnlySequence<byte> body));
+        return body.ToArray();
+    }
+
     /// <summary>Either both parsers refuse, or both give the same message.</summary>
     private static void AssertEquivalent(byte[] body, Random random)
     {
