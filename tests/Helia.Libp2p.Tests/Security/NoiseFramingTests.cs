@@ -162,6 +162,45 @@ public class NoiseFramingTests
     }
 
     [Fact]
+    public async Task Reader_CancelPendingReadJustBeforeTheReadLooksAtTheConnection_StillCancelsThatRead()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var wire = new Pipe();
+        using var receive = new NoiseCipher(s_key);
+        var hooked = new HookedReader(wire.Reader);
+        var reader = new NoiseFrameReader(hooked, receive, NullLogger.Instance);
+
+        // Another thread cancels after the read checked for a cancel and before it tries the connection, whose TryRead
+        // then takes the connection's wake-up: the read must not go on to wait for bytes that never come.
+        hooked.BeforeTryRead = reader.CancelPendingRead;
+        ReadResult canceled = await reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+
+        Assert.True(canceled.IsCanceled);
+        reader.AdvanceTo(canceled.Buffer.End);
+        await reader.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task Reader_CompletedJustBeforeTheReadLooksAtTheConnection_TheReadEndsCompleted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var wire = new Pipe();
+        var hooked = new HookedReader(wire.Reader);
+        var reader = new NoiseFrameReader(hooked, new NoiseCipher(s_key), NullLogger.Instance);
+
+        // Completed from another thread after the read checked for it and before it tries the connection, whose TryRead
+        // then takes Complete's wake-up: the read must end, not wait for bytes that never come.
+        hooked.BeforeTryRead = () => reader.Complete();
+
+        ReadResult result = await reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+
+        Assert.True(result.IsCompleted);
+        Assert.True(result.Buffer.IsEmpty);
+        FlushResult flush = await wire.Writer.WriteAsync(new byte[] { 0, 1 }, ct);
+        Assert.True(flush.IsCompleted, "the read's end must have completed the connection's reader");
+    }
+
+    [Fact]
     public async Task Channel_DisposedWhileAReadHasDataInHand_TheReadDecryptsWithALiveKeyThenEndsCompleted()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
@@ -279,8 +318,17 @@ public class NoiseFramingTests
     {
         public Action? OnTryRead { get; set; }
 
+        /// <summary>Runs once, when TryRead is called, before it looks at the inner reader.</summary>
+        public Action? BeforeTryRead { get; set; }
+
         public override bool TryRead(out ReadResult result)
         {
+            if (BeforeTryRead is { } before)
+            {
+                BeforeTryRead = null;
+                before();
+            }
+
             if (!inner.TryRead(out result))
             {
                 return false;

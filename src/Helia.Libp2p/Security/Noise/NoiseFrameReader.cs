@@ -75,6 +75,13 @@ internal sealed partial class NoiseFrameReader(PipeReader connection, NoiseCiphe
                     break;
                 }
 
+                // The connection's TryRead above may have taken the wake-up that Complete or CancelPendingRead left on
+                // the connection after setting its flag: the flag is then visible here, so look again before waiting.
+                if (Volatile.Read(ref _completed) || Volatile.Read(ref _cancelRequested))
+                {
+                    continue;
+                }
+
                 ReadResult received = await connection.ReadAsync(cancellationToken);
                 if (received.IsCanceled)
                 {
