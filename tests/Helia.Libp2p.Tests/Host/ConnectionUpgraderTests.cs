@@ -119,15 +119,30 @@ public class ConnectionUpgraderTests
         byte[] pattern = RandomBytes(11, 1 << 20);
         await using var listener = new TestPeer(new TcpTransport());
         await using var dialer = new TestPeer(new TcpTransport());
-        listener.Protocols.Add(Blast, (stream, token) => Task.WhenAll(
-            Transports.TransportTests.WritePatternAsync(stream.Output, pattern, Total, token),
-            Transports.TransportTests.ReadPatternAsync(stream.Input, pattern, Total, token)));
+        // The listener's checks run in its handler, whose failure the connection only logs: its outcome is awaited here.
+        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Protocols.Add(Blast, async (stream, token) =>
+        {
+            try
+            {
+                await Task.WhenAll(
+                    Transports.TransportTests.WritePatternAsync(stream.Output, pattern, Total, token),
+                    Transports.TransportTests.ReadPatternAsync(stream.Input, pattern, Total, token));
+                served.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                served.TrySetException(ex);
+                throw;
+            }
+        });
         var connection = await dialer.DialAsync(await listener.ListenAsync(s_loopback, ct), ct).WaitAsync(s_timeout, ct);
 
         await using IStream stream = await connection.NewStreamAsync([Blast], ct).AsTask().WaitAsync(s_timeout, ct);
         await Task.WhenAll(
             Transports.TransportTests.WritePatternAsync(stream.Output, pattern, Total, ct),
-            Transports.TransportTests.ReadPatternAsync(stream.Input, pattern, Total, ct)).WaitAsync(TimeSpan.FromSeconds(60), ct);
+            Transports.TransportTests.ReadPatternAsync(stream.Input, pattern, Total, ct),
+            served.Task).WaitAsync(TimeSpan.FromSeconds(60), ct);
     }
 
     [Fact]
