@@ -277,6 +277,15 @@ internal sealed partial class DecisionEngine : IAsyncDisposable
                     ledger.Complete(task);
                 }
             }
+
+            if (blocks == BitswapMessageCodec.MaxBlocksPerMessage)
+            {
+                // A peer refuses a message with more blocks (ours does too): with MaxWantsPerPeer above that, a turn of
+                // small blocks goes out in several messages.
+                await SendAsync(ledger, builder, blocks, blockBytes, cancellationToken);
+                blocks = 0;
+                blockBytes = 0;
+            }
         }
 
         if (!builder.IsEmpty)

@@ -172,6 +172,41 @@ public class BitswapServiceTests
     }
 
     [Fact]
+    public async Task Engine_MoreSmallBlocksWantedThanOneMessageMayCarry_SentInSeveralMessagesEachWithinTheLimit()
+    {
+        // A node configured to keep more wants per peer than a message may carry blocks: a turn of tiny blocks must
+        // not go out as one message that its receiver (BitswapMessageParser) refuses as a protocol violation.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        const int Count = BitswapMessageCodec.MaxBlocksPerMessage + 500;
+        var network = new MemoryNetwork();
+        await using var provider = new BitswapTestNode(network, new BitswapOptions { MaxWantsPerPeer = 4 * BitswapMessageCodec.MaxBlocksPerMessage });
+        await using var peer = new RawBitswapPeer(network);
+        MemoryNetwork.Connect(peer.Memory, provider.Host);
+        var wants = new BitswapMessage();
+        var expected = new HashSet<Cid>();
+        for (int i = 0; i < Count; i++)
+        {
+            byte[] data = BitConverter.GetBytes(i);
+            Cid cid = Cid.Compute(Multicodec.Raw, data);
+            await provider.Local.PutAsync(cid, data, ct);
+            wants.Wantlist.Add(new WantlistEntry(cid));
+            expected.Add(cid);
+        }
+
+        await peer.SendAsync(provider.Id, wants, ct);
+
+        while (expected.Count > 0)
+        {
+            BitswapMessage message = await peer.ReceiveAsync(ct);
+            Assert.InRange(message.Blocks.Count, 0, BitswapMessageCodec.MaxBlocksPerMessage);
+            foreach (BitswapBlock block in message.Blocks)
+            {
+                Assert.True(expected.Remove(block.Cid), $"unexpected or repeated block {block.Cid}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Client_CorruptBlock_RejectedNeverStoredAndPeerDropped()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
