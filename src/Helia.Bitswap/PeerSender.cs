@@ -11,7 +11,8 @@ namespace Helia.Bitswap;
 /// <summary>
 /// Everything we send to one peer goes through its sender: one outbound stream, opened when first needed and
 /// reopened after a failure, and one owned loop that drains the queue, coalescing wantlist changes into as few
-/// messages as fit and writing engine messages in order, then flushes once (the flush is the back-pressure).
+/// messages as fit and writing engine messages in order (<see cref="BitswapMessageWriter"/>: large blocks are handed to
+/// the stream uncopied); the batch's writes are the back-pressure.
 /// </summary>
 internal sealed partial class PeerSender : IAsyncDisposable
 {
@@ -22,6 +23,7 @@ internal sealed partial class PeerSender : IAsyncDisposable
     private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private readonly BitswapMessageWriter _writer = new();
     private IStream? _stream;
     private long _lastWrite;
 
@@ -75,6 +77,7 @@ internal sealed partial class PeerSender : IAsyncDisposable
             item.OnFlushed?.Invoke(new BitswapException($"Peer {_peer} is gone."));
         }
 
+        _writer.Dispose();
         _stopping.Dispose();
     }
 
@@ -145,6 +148,7 @@ internal sealed partial class PeerSender : IAsyncDisposable
         _stream ??= await _openStream(_peer, cancellationToken);
         _lastWrite = Stopwatch.GetTimestamp();
         BitswapProtocolVersion version = BitswapService.VersionOf(_stream.Protocol);
+        _writer.Reset();   // nothing left over from an attempt that failed part way
         var wants = new BitswapMessageBuilder(version, _maxMessageSize);
         foreach (Outgoing item in batch)
         {
@@ -154,28 +158,34 @@ internal sealed partial class PeerSender : IAsyncDisposable
                 {
                     if (!wants.TryAdd(entry))
                     {
-                        BitswapMessageCodec.Write(wants.Build(), version, _stream.Output);
+                        _writer.Add(wants.Build(), version);
                         wants.TryAdd(entry);
                     }
                 }
             }
             else if (item.Message is not null)
             {
-                foreach (BitswapMessage part in BitswapMessageCodec.GetSize(item.Message, version) <= _maxMessageSize
-                    ? [item.Message]
-                    : BitswapMessageBuilder.Split(item.Message, version, _maxMessageSize))
+                if (BitswapMessageCodec.GetSize(item.Message, version) <= _maxMessageSize)
                 {
-                    BitswapMessageCodec.Write(part, version, _stream.Output);
+                    _writer.Add(item.Message, version);
+                }
+                else
+                {
+                    foreach (BitswapMessage part in BitswapMessageBuilder.Split(item.Message, version, _maxMessageSize))
+                    {
+                        _writer.Add(part, version);
+                    }
                 }
             }
         }
 
         if (!wants.IsEmpty)
         {
-            BitswapMessageCodec.Write(wants.Build(), version, _stream.Output);
+            _writer.Add(wants.Build(), version);
         }
 
-        FlushResult flushed = await _stream.Output.FlushAsync(cancellationToken);
+        // One write per run of small fields and one per large block, straight from the block's memory.
+        FlushResult flushed = await _writer.WriteToAsync(_stream.Output, cancellationToken);
         if (flushed.IsCompleted)
         {
             throw new BitswapException($"The stream to {_peer} was closed.");

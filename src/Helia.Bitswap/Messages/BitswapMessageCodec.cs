@@ -11,7 +11,8 @@ namespace Helia.Bitswap.Messages;
 /// | uvarint(length) | protobuf Message (length bytes, at most 4 MiB) |.
 /// Reading checks the length prefix against the limit before waiting for the body, parses it in place
 /// (<see cref="BitswapMessageParser"/>: each block copied once into an exact-size array) and rebuilds block CIDs from
-/// their prefixes. Writing goes through Google.Protobuf and wraps block bytes without copying.
+/// their prefixes. Writing is by hand too (<see cref="BitswapMessageWriter"/>): the fields around each block are
+/// written into a small buffer and large blocks go to the stream as they are.
 /// </summary>
 public static class BitswapMessageCodec
 {
@@ -190,20 +191,20 @@ public static class BitswapMessageCodec
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(writer);
-        PbMessage pb = ToProto(message, version);
-        int size = pb.CalculateSize();
-        if (size > MaxMessageSize)
-        {
-            throw new ArgumentException($"A message of {size} bytes exceeds the limit of {MaxMessageSize}; split it.", nameof(message));
-        }
-
-        Varint.Write((ulong)size, writer);
-        pb.WriteTo(writer);
+        BitswapMessageWriter.Write(message, version, writer, direct: null);
     }
 
-    /// <summary>The encoded size of <paramref name="message"/> without its length prefix.</summary>
-    public static int GetSize(BitswapMessage message, BitswapProtocolVersion version) => ToProto(message, version).CalculateSize();
+    /// <summary>The encoded size of <paramref name="message"/> without its length prefix (added up, not encoded).</summary>
+    public static int GetSize(BitswapMessage message, BitswapProtocolVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return BitswapMessageWriter.GetBodySize(message, version);
+    }
 
+    /// <summary>
+    /// The message as the protobuf-generated type: the reference that <see cref="BitswapMessageWriter"/>'s bytes are
+    /// tested against.
+    /// </summary>
     internal static PbMessage ToProto(BitswapMessage message, BitswapProtocolVersion version)
     {
         bool supportsHave = version >= BitswapProtocolVersion.V120;
