@@ -50,6 +50,107 @@ public class BitswapMessageWriterTests
     }
 
     [Fact]
+    public async Task EdgeCases_EveryVersion_WriteTheGeneratedCodesBytes()
+    {
+        byte[] small = [1, 2, 3];
+        Cid cid = Cid.Compute(Multicodec.Raw, small);
+        byte[] exact = RandomBytes(new Random(74), BitswapMessageWriter.DirectBlockSize);
+        BitswapMessage[] messages =
+        [
+            new BitswapMessage(),                                   // nothing: the zero length prefix alone
+            new BitswapMessage { FullWantlist = true },             // a wantlist holding only the flag
+            new BitswapMessage { PendingBytes = -1 },               // negative int32s take 10 bytes
+            new BitswapMessage { PendingBytes = int.MinValue },
+            new BitswapMessage { PendingBytes = int.MaxValue },
+            new BitswapMessage
+            {
+                Wantlist =
+                {
+                    new WantlistEntry(cid, int.MinValue, Cancel: true, WantType.Have, SendDontHave: true),
+                    new WantlistEntry(cid, -1),
+                    new WantlistEntry(cid, 0, WantType: WantType.Have),
+                },
+            },
+            new BitswapMessage
+            {
+                // Empty blocks: 1.0.0 writes each as an empty element, 1.1.0+ a payload of the prefix alone.
+                Blocks = { new BitswapBlock(Cid.Compute(Multicodec.Raw, []), ReadOnlyMemory<byte>.Empty), new BitswapBlock(cid, small) },
+                BlockPresences = { new BlockPresence(cid, BlockPresenceType.DontHave), new BlockPresence(cid, BlockPresenceType.Have) },
+            },
+            new BitswapMessage { Blocks = { new BitswapBlock(Cid.Compute(Multicodec.Raw, exact), exact) } },
+        ];
+
+        foreach (BitswapMessage message in messages)
+        {
+            foreach (BitswapProtocolVersion version in s_versions)
+            {
+                byte[] body = BitswapMessageCodec.ToProto(message, version).ToByteArray();
+                var output = new RecordingWriter();
+                using var writer = new BitswapMessageWriter();
+                writer.Add(message, version);
+                await writer.WriteToAsync(output, TestContext.Current.CancellationToken);
+
+                AssertBytes([.. Prefix(body.Length), .. body], output.Bytes);
+                Assert.Equal(body.Length, BitswapMessageCodec.GetSize(message, version));
+                AssertLargeBlocksUncopied(message, output);
+            }
+        }
+
+        Assert.Equal(new byte[] { 0x00 }, Encode(messages[0], BitswapProtocolVersion.V120));
+        Assert.Equal(new byte[] { 0x04, 0x0a, 0x02, 0x10, 0x01 }, Encode(messages[1], BitswapProtocolVersion.V100));
+        Assert.Equal(new byte[] { 0x0b, 0x28, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 }, Encode(messages[2], BitswapProtocolVersion.V120));
+    }
+
+    [Fact]
+    public void MessageOfExactlyTheLimit_Accepted_OneByteMoreRefused()
+    {
+        // 1.0.0 block: tag, 4-byte length, data.
+        byte[] data = new byte[BitswapMessageCodec.MaxMessageSize - 4];
+        var message = new BitswapMessage { Blocks = { new BitswapBlock(Cid.Compute(Multicodec.Raw, []), data.AsMemory(1)) } };
+        using var writer = new BitswapMessageWriter();
+
+        writer.Add(message, BitswapProtocolVersion.V100);
+        Assert.Equal(BitswapMessageCodec.MaxMessageSize, BitswapMessageCodec.GetSize(message, BitswapProtocolVersion.V100));
+
+        message.Blocks[0] = message.Blocks[0] with { Data = data };
+        Assert.Throws<ArgumentException>(() => writer.Add(message, BitswapProtocolVersion.V100));
+    }
+
+    [Fact]
+    public async Task NothingAdded_OnlyFlushes()
+    {
+        var output = new RecordingWriter();
+        using var writer = new BitswapMessageWriter();
+
+        await writer.WriteToAsync(output, TestContext.Current.CancellationToken);
+
+        Assert.Empty(output.Writes);
+        Assert.Equal(1, output.Flushes);
+    }
+
+    [Fact]
+    public async Task FailingOutput_ForgetsWhatWasAdded_NextWriteHasOnlyTheNewMessage()
+    {
+        var message = new BitswapMessage();
+        for (int i = 0; i < 3; i++)
+        {
+            byte[] data = new byte[BitswapMessageWriter.DirectBlockSize + i];
+            message.Blocks.Add(new BitswapBlock(Cid.Compute(Multicodec.Raw, data), data));
+        }
+
+        using var writer = new BitswapMessageWriter();
+        writer.Add(message, BitswapProtocolVersion.V120);
+        var failing = new RecordingWriter { FailAfter = 2 };
+        await Assert.ThrowsAsync<IOException>(async () => await writer.WriteToAsync(failing, TestContext.Current.CancellationToken));
+        Assert.True(writer.IsEmpty);
+
+        var output = new RecordingWriter();
+        writer.Add(new BitswapMessage { PendingBytes = 5 }, BitswapProtocolVersion.V120);
+        await writer.WriteToAsync(output, TestContext.Current.CancellationToken);
+        Assert.Equal(new byte[] { 0x02, 0x28, 0x05 }, output.Bytes);
+    }
+
+    [Fact]
     public async Task SeveralMessages_WrittenInOrder_SmallOnesInOneWrite()
     {
         var random = new Random(72);
@@ -146,6 +247,13 @@ public class BitswapMessageWriterTests
         Assert.True(common == expected.Length && common == actual.Length, $"{actual.Length} bytes instead of {expected.Length}, differing from byte {common}.");
     }
 
+    private static byte[] Encode(BitswapMessage message, BitswapProtocolVersion version)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        BitswapMessageCodec.Write(message, version, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private static byte[] Prefix(int length)
     {
         byte[] prefix = new byte[Varint.GetLength((ulong)length)];
@@ -221,15 +329,28 @@ public class BitswapMessageWriterTests
 
         public bool Completed { get; init; }
 
+        /// <summary>The write after this many fails as a reset stream's would.</summary>
+        public int FailAfter { get; init; } = int.MaxValue;
+
+        public int Flushes { get; private set; }
+
         public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
         {
+            if (Writes.Count == FailAfter)
+            {
+                throw new IOException("The stream was reset.");
+            }
+
             Writes.Add(source);
             _bytes.Write(source.Span);
             return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: Completed));
         }
 
-        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
-            new(new FlushResult(isCanceled: false, isCompleted: Completed));
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Flushes++;
+            return new(new FlushResult(isCanceled: false, isCompleted: Completed));
+        }
 
         public override void Advance(int bytes) => throw new InvalidOperationException("Written through the output's own buffer.");
 
