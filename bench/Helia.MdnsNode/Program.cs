@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.NetworkInformation;
 using System.Text.Json;
 using Helia.Libp2p.Crypto;
 using Helia.Libp2p.Discovery.Mdns;
@@ -32,12 +31,8 @@ if (!options.TryGetValue("service", out string? service))
 }
 
 // Multicast must never leave this machine: as mdns-run does, refuse to start where anything but loopback is up.
-string[] exposed = [.. NetworkInterface.GetAllNetworkInterfaces()
-    .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback && i.OperationalStatus != OperationalStatus.Down)
-    .Select(i => i.Name)];
-if (exposed.Length > 0)
+if (!Helia.MdnsNode.LoopbackOnly.Check())
 {
-    Console.Error.WriteLine($"Refusing to multicast: {string.Join(", ", exposed)} is up (run only inside `unshare -n`).");
     return 2;
 }
 

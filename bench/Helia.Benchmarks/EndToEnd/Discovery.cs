@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.NetworkInformation;
 using System.Text.Json;
 using Helia.Benchmarks.Report;
 
@@ -61,12 +60,8 @@ internal static class Discovery
     /// <summary>Inside the namespace: for each run and side, a first host, then a second whose times it reports; prints one JSON line.</summary>
     public static async Task<int> RunInsideAsync(string[] args)
     {
-        string[] exposed = [.. NetworkInterface.GetAllNetworkInterfaces()
-            .Where(i => i.NetworkInterfaceType != NetworkInterfaceType.Loopback && i.OperationalStatus != OperationalStatus.Down)
-            .Select(i => i.Name)];
-        if (exposed.Length > 0)
+        if (!Helia.MdnsNode.LoopbackOnly.Check())
         {
-            Console.Error.WriteLine($"Refusing to multicast: {string.Join(", ", exposed)} is up (run only inside `unshare -n`).");
             return 2;
         }
 
