@@ -13,9 +13,11 @@ namespace Helia.Libp2p.Muxing.Yamux;
 internal sealed class YamuxStream : IMuxedStream
 {
     // Inbound: never pauses, the receive window bounds it.
-    // Segments of 16 KiB rather than the default 4 KiB: a full window then spans few pooled arrays, so the shared
-    // array pool keeps up with the streams in flight instead of allocating afresh.
+    // Segments of 16 KiB rather than the default 4 KiB, and of 64 KiB for data that large (bulk transfers): a full window
+    // then spans few pooled arrays, so the shared array pool keeps up with the streams in flight instead of allocating
+    // afresh, while a stream of small messages holds 16 KiB at most.
     private const int SegmentSize = 16 * 1024;
+    private const int LargeSegmentSize = 64 * 1024;
     private static readonly PipeOptions s_inboundOptions = new(
         pauseWriterThreshold: 0,
         resumeWriterThreshold: 0,
@@ -225,9 +227,19 @@ internal sealed class YamuxStream : IMuxedStream
             if (!discarded)
             {
                 PipeWriter writer = _inbound.Writer;
+                long left = data.Length;
                 foreach (ReadOnlyMemory<byte> segment in data)
                 {
-                    writer.Write(segment.Span);
+                    ReadOnlySpan<byte> source = segment.Span;
+                    while (!source.IsEmpty)
+                    {
+                        Span<byte> target = writer.GetSpan((int)Math.Min(left, LargeSegmentSize));
+                        int length = Math.Min(source.Length, target.Length);
+                        source[..length].CopyTo(target);
+                        writer.Advance(length);
+                        source = source[length..];
+                        left -= length;
+                    }
                 }
 
                 // The inbound pipe never pauses, so this flush completes at once; it only wakes the reader.
