@@ -69,6 +69,10 @@ public sealed partial class ConnectionUpgrader
             IStreamMuxer muxer = _muxers.First(m => m.ProtocolId == muxerId);
             IMuxedConnection muxed = muxer.Start(channel, isInitiator);
             Log.Upgraded(_logger, channel.RemotePeer, connection.RemoteAddress, isInitiator, securityId, muxerId);
+
+            // The negotiation's last read may have run on the transport's receive loop (TCP runs the reader of its Input
+            // inline): hand the connection over from the thread pool, so the caller's code never holds up its receiving.
+            await Task.Yield();
             return new Libp2pConnection(connection, channel, muxed, isInitiator, _protocols, _options, _logger);
         }
         catch (Exception ex)

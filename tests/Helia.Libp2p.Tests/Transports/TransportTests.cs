@@ -227,6 +227,37 @@ public class TcpTransportTests : TransportTests
     }
 
     [Fact]
+    public async Task Output_ManySegmentsInOneFlush_ArriveWholeAndInOrder()
+    {
+        // Pieces larger than the pipe's 16 KiB segments each start a segment of their own, so one flush queues about
+        // 150 of them: the send loop gathers them into system calls of at most 8 segments, and the kernel may take
+        // only part of a call, so every boundary (between segments, between calls, inside a partial send) is crossed.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        ITransport transport = CreateTransport();
+        await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
+        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
+        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+        var random = new Random(11);
+        var expected = new ArrayBufferWriter<byte>();
+        for (int piece = 0; piece < 150; piece++)
+        {
+            Span<byte> span = dialer.Output.GetSpan(17_000);
+            int length = random.Next(16_500, 17_001);
+            random.NextBytes(span[..length]);
+            expected.Write(span[..length]);
+            dialer.Output.Advance(length);
+        }
+
+        Task<byte[]> reading = ReadToEndAsync(accepted.Input, ct);
+        await dialer.Output.FlushAsync(ct).AsTask().WaitAsync(Timeout, ct);
+        await dialer.Output.CompleteAsync();
+
+        byte[] received = await reading.WaitAsync(Timeout, ct);
+        Assert.True(expected.WrittenSpan.SequenceEqual(received), "The bytes received differ from those sent.");
+    }
+
+    [Fact]
     public async Task DialAsync_NothingListening_ThrowsLibp2pException()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
