@@ -16,8 +16,14 @@ namespace Helia.Benchmarks.Micro;
 /// peers in this process (each a <see cref="ConnectionUpgrader"/> with Noise and Yamux, as a host has). One operation
 /// streams 8 MiB in 64 KiB writes from one peer while the other reads them: the whole connection stack, sockets included,
 /// with both peers' loops sharing the machine's cores.
+/// One operation takes only ~12 ms, so the short job's 2 warm-up iterations (~30 operations) end before the runtime
+/// has compiled the stack's methods at their final tier (after 30 calls, then in the background): the first measured
+/// iterations ran partly unoptimised code and the figure moved by a third between runs. 15 warm-up and 15 measured
+/// iterations (~6 s) measure the steady state, as a node that has been transferring for a few seconds runs.
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(15)]
+[IterationCount(15)]
 public class TransportTcpBenchmarks
 {
     private const string Protocol = "/helia-bench/stream/1.0.0";
