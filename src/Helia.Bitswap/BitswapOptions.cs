@@ -11,6 +11,7 @@ public sealed class BitswapOptions
     public const int DefaultEngineWorkers = 4;
     public const int DefaultMaxUnwantedBlocksPerPeer = 8;
     public const int DefaultRecentWantsCapacity = 16384;
+    public const int DefaultMaxInboundStreamsPerPeer = 1024;
     public static readonly TimeSpan DefaultRebroadcastInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages we read or write are at most this large (the spec's 4 MiB).</summary>
@@ -37,6 +38,14 @@ public sealed class BitswapOptions
     /// <summary>How many recently completed or cancelled wants are remembered to tell duplicates from unwanted blocks.</summary>
     public int RecentWantsCapacity { get; init; } = DefaultRecentWantsCapacity;
 
+    /// <summary>
+    /// Bitswap streams one connection may have open towards us at once (per protocol version); more are reset, and the
+    /// message on them is lost. Old peers open a stream for every message they send (ipfs-bitswap, the js-ipfs Bitswap,
+    /// sends each block on its own stream and does not resend it), so a burst of blocks arrives on that many concurrent
+    /// streams: the host's default of 32 is far too few. 1024 is what ipfs-bitswap and @helia/bitswap allow.
+    /// </summary>
+    public int MaxInboundStreamsPerPeer { get; init; } = DefaultMaxInboundStreamsPerPeer;
+
     /// <summary>How long a session waits for an answer before it asks again (and then asks content routing).</summary>
     public TimeSpan RebroadcastInterval { get; init; } = DefaultRebroadcastInterval;
 
@@ -51,6 +60,7 @@ public sealed class BitswapOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EngineWorkers, nameof(EngineWorkers));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxUnwantedBlocksPerPeer, nameof(MaxUnwantedBlocksPerPeer));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RecentWantsCapacity, nameof(RecentWantsCapacity));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxInboundStreamsPerPeer, nameof(MaxInboundStreamsPerPeer));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RebroadcastInterval, TimeSpan.Zero, nameof(RebroadcastInterval));
     }
 }

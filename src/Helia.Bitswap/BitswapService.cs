@@ -83,9 +83,10 @@ public sealed partial class BitswapService : IAsyncDisposable
             _started = true;
         }
 
+        var streams = new StreamHandlerOptions { MaxInboundStreams = _options.MaxInboundStreamsPerPeer };
         foreach (string protocol in Protocols)
         {
-            _registrations.Add(_host.Handle(protocol, HandleStreamAsync));
+            _registrations.Add(_host.Handle(protocol, HandleStreamAsync, streams));
         }
 
         _host.PeerConnected += OnPeerConnected;

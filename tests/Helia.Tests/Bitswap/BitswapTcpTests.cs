@@ -1,6 +1,7 @@
 using Helia.Bitswap;
 using Helia.Bitswap.Messages;
 using Helia.Core.Blocks;
+using Helia.Libp2p;
 using Helia.Libp2p.Crypto;
 using Helia.Libp2p.Host;
 using Helia.Multiformats;
@@ -209,6 +210,58 @@ public class BitswapTcpTests
         }
 
         Assert.Contains(provider.Host.Connections, c => c.RemotePeer == honest.Host.Id);
+    }
+
+    /// <summary>
+    /// An old peer (ipfs-bitswap, the js-ipfs Bitswap) opens a new stream for every message and sends each block in a
+    /// message of its own, so a burst of blocks arrives on many concurrent streams; it does not resend a block whose
+    /// stream we reset. Here the streams stay open until every block arrived, so all 48 are open at once: each must be
+    /// accepted and read (the host's default of 32 inbound streams per protocol lost 16 of the blocks).
+    /// </summary>
+    [Fact]
+    public async Task Client_OldPeerSendsEachBlockOnItsOwnStream_ManyStreamsAtOnceAllRead()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using TcpNode fetcher = await TcpNode.StartAsync(ct);
+        await using RawBitswapPeer old = await StartRawPeerAsync(ct);
+        List<(Cid Cid, byte[] Data)> blocks = BitswapTestNode.MakeBlocks(48, 2000, 4000, seed: 26);
+        await fetcher.Host.DialAsync(old.Host.ListenAddresses[0].WithPeerId(old.Host.Id), ct);
+
+        Task<ReadOnlyMemory<byte>[]> all = Task.WhenAll(blocks.Select(b => fetcher.Blocks.GetAsync(b.Cid, ct).AsTask()));
+        var wanted = new HashSet<Cid>();
+        while (wanted.Count < blocks.Count)
+        {
+            wanted.UnionWith((await old.ReceiveAsync(ct)).Wantlist.Where(e => !e.Cancel).Select(e => e.Cid));
+        }
+
+        var streams = new List<IStream>(blocks.Count);
+        try
+        {
+            foreach ((Cid cid, byte[] data) in blocks)
+            {
+                IStream stream = await old.Host.NewStreamAsync(fetcher.Host.Id, [BitswapService.ProtocolId110], ct);
+                streams.Add(stream);
+                var message = new BitswapMessage();
+                message.Blocks.Add(new BitswapBlock(cid, data));
+                BitswapMessageCodec.Write(message, BitswapProtocolVersion.V110, stream.Output);
+                await stream.Output.FlushAsync(ct);
+            }
+
+            ReadOnlyMemory<byte>[] fetched = await all.WaitAsync(TimeSpan.FromSeconds(10), ct);
+            for (int i = 0; i < blocks.Count; i++)
+            {
+                Assert.True(fetched[i].Span.SequenceEqual(blocks[i].Data), $"block {i}");
+            }
+
+            Assert.Equal(blocks.Count, fetcher.Service.GetStat().BlocksReceived);
+        }
+        finally
+        {
+            foreach (IStream stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>A TCP host that speaks raw Bitswap messages (for lying and flooding).</summary>
