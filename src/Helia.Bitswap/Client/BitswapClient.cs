@@ -225,8 +225,13 @@ public sealed partial class BitswapClient
         SendCancels(want.Cid, cancels);
     }
 
-    /// <summary>Sends a want for <paramref name="want"/> to one peer (a want-block replaces an earlier want-have).</summary>
-    internal bool SendWant(Want want, PeerId peer, WantType type)
+    /// <summary>
+    /// Sends a want for <paramref name="want"/> to one peer (a want-block replaces an earlier want-have). A want the peer
+    /// already has from us goes out again only when <paramref name="again"/>: the peer stayed silent, and it may never have
+    /// seen the want, or its answer may have been lost (a Bitswap 1.0.0/1.1.0 peer never says DONT_HAVE, and an old
+    /// peer that sent a block on a stream we reset does not send it again).
+    /// </summary>
+    internal bool SendWant(Want want, PeerId peer, WantType type, bool again)
     {
         lock (_lock)
         {
@@ -235,7 +240,7 @@ public sealed partial class BitswapClient
                 return false;
             }
 
-            if (want.SentTo.TryGetValue(peer, out WantType sent) && (sent == WantType.Block || sent == type))
+            if (!again && want.SentTo.TryGetValue(peer, out WantType sent) && (sent == WantType.Block || sent == type))
             {
                 return true;
             }

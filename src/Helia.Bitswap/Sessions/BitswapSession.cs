@@ -187,7 +187,8 @@ internal sealed partial class BitswapSession : IWantObserver, IPeerListener
                 return;
             }
 
-            // Silence from the want-block peer counts as a refusal for now; everyone may be asked again.
+            // Silence from the want-block peer counts as a refusal for now; everyone may be asked again, and asking
+            // again puts the want on the wire again (Advance with a round above 0), even to a peer asked before.
             if (state.BlockPeer is PeerId silent)
             {
                 state.Haves.Remove(silent);
@@ -207,6 +208,7 @@ internal sealed partial class BitswapSession : IWantObserver, IPeerListener
     {
         PeerId? target = null;
         bool broadcast = false;
+        bool again = false;
         lock (_lock)
         {
             if (state.Want.Completion.Task.IsCompleted || state.BlockPeer is not null)
@@ -239,6 +241,7 @@ internal sealed partial class BitswapSession : IWantObserver, IPeerListener
             {
                 state.BlockPeer = chosen;
                 state.Tried.Add(chosen);
+                again = ask && state.Rounds > 0;   // a retry: the want goes on the wire again, even to the peer that had it
             }
             else
             {
@@ -249,7 +252,7 @@ internal sealed partial class BitswapSession : IWantObserver, IPeerListener
 
         if (target is PeerId peerId)
         {
-            if (!_client.SendWant(state.Want, peerId, WantType.Block))
+            if (!_client.SendWant(state.Want, peerId, WantType.Block, again))
             {
                 lock (_lock)
                 {

@@ -293,24 +293,56 @@ public class BitswapServiceTests
         Assert.Equal(WantType.Block, (await NextWantAsync(answering, cids[1], ct)).WantType);
         await answering.SendAsync(fetcher.Id, WithBlock(cids[1], blocks[1]), ct);
         Assert.Equal(blocks[1], (await second.WaitAsync(s_timeout, ct)).ToArray());
+    }
 
-        static BitswapMessage WithBlock(Cid cid, byte[] data)
-        {
-            var message = new BitswapMessage();
-            message.Blocks.Add(new BitswapBlock(cid, data));
-            return message;
-        }
+    /// <summary>
+    /// The session's only peer gets a want-block and stays silent (an old peer whose block was lost: it sent it on a
+    /// stream that was reset, and Bitswap 1.0.0/1.1.0 peers never say DONT_HAVE). After the rebroadcast interval the
+    /// session must put the want on the wire again, not just note that it was sent once.
+    /// </summary>
+    [Fact]
+    public async Task Session_OnlyPeerStaysSilentAfterWantBlock_WantSentAgainAfterRebroadcastInterval()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var fetcher = new BitswapTestNode(network);
+        await using var old = new RawBitswapPeer(network);
+        MemoryNetwork.Connect(fetcher.Host, old.Memory);
+        byte[][] blocks = ["the root, sent without a HAVE"u8.ToArray(), "the block whose first answer was lost"u8.ToArray()];
+        Cid[] cids = [.. blocks.Select(b => Cid.Compute(Multicodec.Raw, b))];
+        BitswapSession session = fetcher.Service.CreateSession();
+        Task<ReadOnlyMemory<byte>> first = session.WantAsync(cids[0], [], ct);
+        await NextWantAsync(old, cids[0], ct);
+        await old.SendAsync(fetcher.Id, WithBlock(cids[0], blocks[0]), ct);
+        await first.WaitAsync(s_timeout, ct);
 
-        static async Task<WantlistEntry> NextWantAsync(RawBitswapPeer peer, Cid cid, CancellationToken ct)
+        Task<ReadOnlyMemory<byte>> second = session.WantAsync(cids[1], [], ct);
+        Assert.Equal(WantType.Block, (await NextWantAsync(old, cids[1], ct)).WantType);
+        WantlistEntry again = await NextWantAsync(old, cids[1], ct);
+
+        Assert.Equal(WantType.Block, again.WantType);
+        Assert.False(second.IsCompleted);
+        await old.SendAsync(fetcher.Id, WithBlock(cids[1], blocks[1]), ct);
+        Assert.Equal(blocks[1], (await second.WaitAsync(s_timeout, ct)).ToArray());
+        Assert.Equal(0, fetcher.Service.GetStat().DuplicateBlocksReceived);
+    }
+
+    private static BitswapMessage WithBlock(Cid cid, byte[] data)
+    {
+        var message = new BitswapMessage();
+        message.Blocks.Add(new BitswapBlock(cid, data));
+        return message;
+    }
+
+    private static async Task<WantlistEntry> NextWantAsync(RawBitswapPeer peer, Cid cid, CancellationToken ct)
+    {
+        while (true)
         {
-            while (true)
+            foreach (WantlistEntry entry in (await peer.ReceiveAsync(ct)).Wantlist)
             {
-                foreach (WantlistEntry entry in (await peer.ReceiveAsync(ct)).Wantlist)
+                if (entry.Cid == cid && !entry.Cancel)
                 {
-                    if (entry.Cid == cid && !entry.Cancel)
-                    {
-                        return entry;
-                    }
+                    return entry;
                 }
             }
         }
