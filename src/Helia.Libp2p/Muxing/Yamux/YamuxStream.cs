@@ -26,6 +26,7 @@ internal sealed class YamuxStream : IMuxedStream
 
     private readonly YamuxConnection _connection;
     private readonly Pipe _inbound = new(s_inboundOptions);
+    private int _inboundSpace;                         // bytes left in the inbound pipe's current segment (read loop only)
     private readonly YamuxStreamReader _reader;
     private readonly YamuxStreamWriter _writer;
     private readonly Lock _sync = new();
@@ -233,10 +234,14 @@ internal sealed class YamuxStream : IMuxedStream
                     ReadOnlySpan<byte> source = segment.Span;
                     while (!source.IsEmpty)
                     {
-                        Span<byte> target = writer.GetSpan((int)Math.Min(left, LargeSegmentSize));
+                        // Fill the current segment first: asking for more than it has left would leave the rest unused.
+                        // Once it is full, the next one is sized to the data (16 to 64 KiB).
+                        int hint = _inboundSpace > 0 ? 1 : (int)Math.Min(left, LargeSegmentSize);
+                        Span<byte> target = writer.GetSpan(hint);
                         int length = Math.Min(source.Length, target.Length);
                         source[..length].CopyTo(target);
                         writer.Advance(length);
+                        _inboundSpace = target.Length - length;
                         source = source[length..];
                         left -= length;
                     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using Helia.Libp2p.Muxing.Yamux;
 using Helia.Libp2p.Tests.Host;
 
@@ -439,6 +440,52 @@ public class YamuxConnectionTests
 
             Assert.InRange(maxGrowth, 0, options.MaxSessionWindowGrowth);
         }
+    }
+
+    [Theory]
+    [InlineData(17 * 1024)]
+    [InlineData(33 * 1024)]
+    [InlineData(64 * 1024)]
+    public async Task Receive_DataBufferedForAReaderThatDoesNotConsume_PinsLittleMoreThanItsOwnSize(int write)
+    {
+        // The peer chooses the frames' sizes; whatever they are, what a stream buffers must not pin much more pooled
+        // memory than its bytes: each segment is filled before the next is taken (a 33 KiB frame asking a fresh segment
+        // for itself once pinned a 64 KiB array, nearly twice its size).
+        const int Total = 4 * 1024 * 1024;
+        var options = new YamuxOptions { InitialWindow = 2 * Total, MaxReceiveWindow = 2 * Total, KeepAliveInterval = TimeSpan.Zero };
+        var muxer = new YamuxMuxer(options);
+        var pipes = new DuplexPipePair();
+        await using IMuxedConnection dialer = muxer.Start(pipes.A, isInitiator: true);
+        await using IMuxedConnection listener = muxer.Start(pipes.B, isInitiator: false);
+        await using IMuxedStream sender = await dialer.OpenStreamAsync(Token);
+        await using IMuxedStream receiver = await listener.AcceptStreamAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        byte[] chunk = new byte[write];
+        int sent = 0;
+        for (; sent + write <= Total; sent += write)
+        {
+            await sender.Output.WriteAsync(chunk, Token).AsTask().WaitAsync(Timeout, Token);
+        }
+
+        ReadResult result = await receiver.Input.ReadAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        while (result.Buffer.Length < sent)
+        {
+            receiver.Input.AdvanceTo(result.Buffer.Start, result.Buffer.End);    // examined, nothing consumed
+            result = await receiver.Input.ReadAsync(Token).AsTask().WaitAsync(Timeout, Token);
+        }
+
+        var arrays = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+        long pinned = 0;
+        foreach (ReadOnlyMemory<byte> segment in result.Buffer)
+        {
+            Assert.True(MemoryMarshal.TryGetArray(segment, out ArraySegment<byte> array), "The stream's buffer is not array-backed.");
+            if (arrays.Add(array.Array!))
+            {
+                pinned += array.Array!.Length;
+            }
+        }
+
+        receiver.Input.AdvanceTo(result.Buffer.End);
+        Assert.True(pinned <= sent * 1.25, $"{sent >> 10} KiB buffered in {write >> 10} KiB frames pin {pinned >> 10} KiB of pooled arrays.");
     }
 
     private static byte[] BadFrames(string name) => name switch
