@@ -146,6 +146,14 @@ public abstract class TransportTests
         }
     }
 
+    protected static async Task ExchangeByteAsync(ITransportConnection from, ITransportConnection to, CancellationToken ct)
+    {
+        await from.Output.WriteAsync(new byte[] { 42 }, ct);
+        ReadResult result = await to.Input.ReadAsync(ct);
+        Assert.Equal(1, result.Buffer.Length);
+        to.Input.AdvanceTo(result.Buffer.End);
+    }
+
     protected static Task WhenCancelledAsync(CancellationToken token)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -255,6 +263,45 @@ public class TcpTransportTests : TransportTests
 
         byte[] received = await reading.WaitAsync(Timeout, ct);
         Assert.True(expected.WrittenSpan.SequenceEqual(received), "The bytes received differ from those sent.");
+    }
+
+    [Fact]
+    public async Task IdleConnections_PinNoReceiveBuffer()
+    {
+        // A node keeps hundreds of mostly idle connections. Each receive loop waits for data with a zero-byte receive
+        // before it takes a buffer, and the pipe lets its last segment go once the reader has consumed it, so an idle
+        // connection pins none of the 256 KiB receive buffers (it once held one each while waiting).
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        const int Pairs = 100;
+        var transport = new TcpTransport();
+        await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
+        var connections = new List<ITransportConnection>();
+        try
+        {
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+            for (int i = 0; i < Pairs; i++)
+            {
+                Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+                ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
+                connections.Add(dialer);
+                ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+                connections.Add(accepted);
+
+                // One byte each way, read and consumed: both receive loops have received and wait again.
+                await ExchangeByteAsync(dialer, accepted, ct).WaitAsync(Timeout, ct);
+                await ExchangeByteAsync(accepted, dialer, ct).WaitAsync(Timeout, ct);
+            }
+
+            long perConnection = (GC.GetTotalMemory(forceFullCollection: true) - before) / (2 * Pairs);
+            Assert.True(perConnection < 64 * 1024, $"Each idle connection holds {perConnection >> 10} KiB.");
+        }
+        finally
+        {
+            foreach (ITransportConnection connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     [Fact]

@@ -59,25 +59,42 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
         }
     }
 
-    /// <summary>Points this at the buffer: its segments as a gather list, or the first segment alone.</summary>
+    /// <summary>
+    /// Points this at the non-empty <paramref name="buffer"/>: its segments as a gather list, or its first non-empty
+    /// segment alone (a pipe's sequence can start with an empty one; sending it would send nothing, for ever).
+    /// </summary>
     private void Prepare(in ReadOnlySequence<byte> buffer)
     {
         _segments.Clear();
-        if (!buffer.IsSingleSegment)
+        ReadOnlyMemory<byte> first = default;
+        bool gather = !buffer.IsSingleSegment;
+        foreach (ReadOnlyMemory<byte> segment in buffer)
         {
-            foreach (ReadOnlyMemory<byte> segment in buffer)
+            if (segment.IsEmpty)
             {
-                if (!MemoryMarshal.TryGetArray(segment, out ArraySegment<byte> array))
-                {
-                    _segments.Clear();              // memory not backed by an array: send segment by segment
-                    break;
-                }
+                continue;
+            }
 
-                _segments.Add(array);
-                if (_segments.Count == MaxSegmentsPerSend)
-                {
-                    break;
-                }
+            if (first.IsEmpty)
+            {
+                first = segment;
+            }
+
+            if (!gather)
+            {
+                break;
+            }
+
+            if (!MemoryMarshal.TryGetArray(segment, out ArraySegment<byte> array))
+            {
+                _segments.Clear();                  // memory not backed by an array: send segment by segment
+                break;
+            }
+
+            _segments.Add(array);
+            if (_segments.Count == MaxSegmentsPerSend)
+            {
+                break;
             }
         }
 
@@ -89,7 +106,7 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
         else
         {
             BufferList = null;
-            SetBuffer(MemoryMarshal.AsMemory(buffer.First));
+            SetBuffer(MemoryMarshal.AsMemory(first));
         }
     }
 }

@@ -23,8 +23,11 @@ internal sealed partial class TcpConnection : ITransportConnection
 
     // The reader of Input (the security channel's, then the muxer's read loop) runs on the receive loop's own thread, as
     // the continuation of its flush, rather than as one more thread-pool work item per receive: on a machine with few
-    // cores the hand-off costs more than it gains. That reader must not wait on anything but Input itself: the
-    // receive loop does not receive again until it does (yamux's read loop only queues its replies, never waits).
+    // cores the hand-off costs more than it gains. The receive loop goes on only when that continuation reaches an
+    // await that does not complete at once, so the reader must never block its thread or do long work in between
+    // (yamux's read loop only queues its replies and never waits synchronously). A cancellation of the token given to
+    // ReadAsync runs the reader's continuation on the cancelling thread the same way: yamux's teardown then runs inside
+    // the Cancel of its session's Abort.
     private static readonly PipeOptions s_inboundOptions = new(
         pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 16 * 1024,
         readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
@@ -96,14 +99,24 @@ internal sealed partial class TcpConnection : ITransportConnection
         Exception? error = null;
         try
         {
+            bool drained = true;                    // the last receive emptied the socket (or none happened yet)
             while (true)
             {
+                if (drained)
+                {
+                    // Wait for data without holding a buffer: an idle connection then holds none (the pipe lets its
+                    // last segment go once the reader has consumed it), not a 256 KiB array per connection.
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                }
+
                 Memory<byte> memory = writer.GetMemory(MinimumReceiveBuffer);
                 int received = await _socket.ReceiveAsync(memory, SocketFlags.None);
                 if (received == 0)
                 {
                     break;                          // FIN from the peer
                 }
+
+                drained = received < memory.Length;
 
                 writer.Advance(received);
                 FlushResult flush = await writer.FlushAsync();
