@@ -91,6 +91,36 @@ public class ConnectionUpgraderTests
         Assert.Equal(Limited, third.Protocol);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispose_TcpConnectionMidTransfer_EveryStreamAndBothSidesEndPromptly(bool disposeInbound)
+    {
+        // TCP runs the reader of its input (Noise, then yamux's read loop) inline on its receive loop, and a cancelled
+        // read's continuation on the cancelling thread: tearing a connection down in the middle of four busy streams,
+        // from either side and at a random moment, must still end every stream and both connections.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using var listener = new TestPeer(new TcpTransport());
+        await using var dialer = new TestPeer(new TcpTransport());
+        Multiaddr address = await listener.ListenAsync(s_loopback, ct);
+        var random = new Random(7);
+        byte[] pattern = new byte[1 << 20];
+        random.NextBytes(pattern);
+        for (int round = 0; round < 10; round++)
+        {
+            Libp2pConnection outbound = await dialer.DialAsync(address, ct).WaitAsync(s_timeout, ct);
+            Libp2pConnection inbound = await listener.Inbound.Reader.ReadAsync(ct).AsTask().WaitAsync(s_timeout, ct);
+            Task[] streams = [.. Enumerable.Range(0, 4).Select(_ => EchoUntilTornDownAsync(outbound, pattern, ct))];
+
+            await Task.Delay(random.Next(0, 40), ct);      // a random moment of the transfer, not a wait for a state
+            Libp2pConnection first = disposeInbound ? inbound : outbound;
+            Libp2pConnection second = disposeInbound ? outbound : inbound;
+            await first.DisposeAsync().AsTask().WaitAsync(s_timeout, ct);
+            await Task.WhenAll(streams).WaitAsync(s_timeout, ct);
+            await second.DisposeAsync().AsTask().WaitAsync(s_timeout, ct);
+        }
+    }
+
     [Fact]
     public async Task Upgrade_TcpLoopback_ConcurrentStreamsEcho()
     {
@@ -249,6 +279,24 @@ public class ConnectionUpgraderTests
             }
         }
         catch (Exception ex) when (ex is Libp2pException or System.Net.Sockets.SocketException or IOException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Echoes 16 MiB through one stream until the connection is torn down. How the stream ends then (a reset, an error,
+    /// an early end) is not the point: that it ends.
+    /// </summary>
+    private static async Task EchoUntilTornDownAsync(Libp2pConnection connection, byte[] pattern, CancellationToken ct)
+    {
+        try
+        {
+            await using IStream stream = await connection.NewStreamAsync([TestPeer.EchoProtocol], ct);
+            await Task.WhenAll(
+                Transports.TransportTests.WritePatternAsync(stream.Output, pattern, 16L << 20, ct),
+                Transports.TransportTests.ReadPatternAsync(stream.Input, pattern, 16L << 20, ct));
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
         }
     }
