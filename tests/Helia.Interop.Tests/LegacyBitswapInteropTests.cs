@@ -240,6 +240,14 @@ public class LegacyBitswapInteropTests
         BitswapStat stat = dotnet.Bitswap!.GetStat();
         Assert.Equal(total, stat.DataReceived);
         Assert.InRange(stat.DuplicateDataReceived, 0, total / 10);
+
+        // Each old peer also fetches a block from us, so a Bitswap stream goes each way with each of them whichever
+        // peer won the race for the session's blocks (a peer whose want was cancelled in time never sent us one).
+        byte[] ours = Block("dag-pb", 1000, 3200);
+        Cid ourCid = CidV0(ours);
+        await dotnet.LocalBlockstore.PutAsync(ourCid, ours, ct);
+        Assert.Equal(ours, await GetAsync(js110, ourCid, ct));
+        Assert.Equal(ours, await GetAsync(js100, ourCid, ct));
         await AssertNegotiatedAsync(js110, dotnet.Id, "/ipfs/bitswap/1.1.0", ct);
         await AssertNegotiatedAsync(js100, dotnet.Id, "/ipfs/bitswap/1.0.0", ct);
     }
