@@ -24,9 +24,8 @@ public abstract class TransportTests
         await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
         Assert.True(transport.CanDial(listener.Address));
 
-        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
-        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
-        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+        await using Connected connected = await ConnectAsync(transport, listener, ct);
+        (ITransportConnection dialer, ITransportConnection accepted) = connected;
         Assert.Equal(listener.Address, dialer.RemoteAddress);
 
         byte[] payload = new byte[1 << 20];
@@ -48,9 +47,8 @@ public abstract class TransportTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         ITransport transport = CreateTransport();
         await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
-        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
-        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
-        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+        await using Connected connected = await ConnectAsync(transport, listener, ct);
+        (ITransportConnection dialer, ITransportConnection accepted) = connected;
         byte[] pattern = new byte[1 << 20];
         new Random(5).NextBytes(pattern);
         const long Total = 64L << 20;
@@ -84,9 +82,8 @@ public abstract class TransportTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         ITransport transport = CreateTransport();
         await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
-        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
-        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct);
-        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+        await using Connected connected = await ConnectAsync(transport, listener, ct);
+        (ITransportConnection dialer, ITransportConnection accepted) = connected;
 
         dialer.Abort(new InvalidOperationException("test"));
 
@@ -154,6 +151,14 @@ public abstract class TransportTests
         to.Input.AdvanceTo(result.Buffer.End);
     }
 
+    /// <summary>Dials <paramref name="listener"/> and returns both ends of the connection, disposed together.</summary>
+    protected static async Task<Connected> ConnectAsync(ITransport transport, ITransportListener listener, CancellationToken ct)
+    {
+        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
+        ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
+        return new Connected(dialer, await accepting.WaitAsync(Timeout, ct));
+    }
+
     protected static Task WhenCancelledAsync(CancellationToken token)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -183,6 +188,16 @@ public abstract class TransportTests
             {
                 return received.WrittenSpan.ToArray();
             }
+        }
+    }
+
+    /// <summary>The dialer's end of a connection and the end its listener accepted.</summary>
+    protected sealed record Connected(ITransportConnection Dialer, ITransportConnection Accepted) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Accepted.DisposeAsync();
+            await Dialer.DisposeAsync();
         }
     }
 }
@@ -227,9 +242,8 @@ public class TcpTransportTests : TransportTests
 
         await using (listener)
         {
-            Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
-            await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
-            await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+            await using Connected connected = await ConnectAsync(transport, listener, ct);
+            (ITransportConnection dialer, ITransportConnection accepted) = connected;
             Assert.StartsWith("/ip6/::1/tcp/", accepted.LocalAddress.ToString(), StringComparison.Ordinal);
         }
     }
@@ -243,9 +257,8 @@ public class TcpTransportTests : TransportTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         ITransport transport = CreateTransport();
         await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
-        Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
-        await using ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
-        await using ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
+        await using Connected connected = await ConnectAsync(transport, listener, ct);
+        (ITransportConnection dialer, ITransportConnection accepted) = connected;
         var random = new Random(11);
         var expected = new ArrayBufferWriter<byte>();
         for (int piece = 0; piece < 150; piece++)
@@ -275,17 +288,15 @@ public class TcpTransportTests : TransportTests
         const int Pairs = 100;
         var transport = new TcpTransport();
         await using ITransportListener listener = await transport.ListenAsync(ListenAddress, ct);
-        var connections = new List<ITransportConnection>();
+        var connections = new List<Connected>();
         try
         {
             long before = GC.GetTotalMemory(forceFullCollection: true);
             for (int i = 0; i < Pairs; i++)
             {
-                Task<ITransportConnection> accepting = listener.AcceptAsync(ct).AsTask();
-                ITransportConnection dialer = await transport.DialAsync(listener.Address, ct).AsTask().WaitAsync(Timeout, ct);
-                connections.Add(dialer);
-                ITransportConnection accepted = await accepting.WaitAsync(Timeout, ct);
-                connections.Add(accepted);
+                Connected connected = await ConnectAsync(transport, listener, ct);
+                connections.Add(connected);
+                (ITransportConnection dialer, ITransportConnection accepted) = connected;
 
                 // One byte each way, read and consumed: both receive loops have received and wait again.
                 await ExchangeByteAsync(dialer, accepted, ct).WaitAsync(Timeout, ct);
@@ -297,7 +308,7 @@ public class TcpTransportTests : TransportTests
         }
         finally
         {
-            foreach (ITransportConnection connection in connections)
+            foreach (Connected connection in connections)
             {
                 await connection.DisposeAsync();
             }

@@ -26,11 +26,11 @@ internal sealed class YamuxStream : IMuxedStream
 
     private readonly YamuxConnection _connection;
     private readonly Pipe _inbound = new(s_inboundOptions);
-    private int _inboundSpace;                         // bytes left in the inbound pipe's current segment (read loop only)
     private readonly YamuxStreamReader _reader;
     private readonly YamuxStreamWriter _writer;
     private readonly Lock _sync = new();
     private Task _drain = Task.CompletedTask;          // the drain of a writer completed with data left
+    private int _inboundSpace;                         // bytes left in the inbound pipe's current segment (Deliver only)
     private long _sendWindow = YamuxOptions.SpecInitialWindow;
     private TaskCompletionSource? _sendWindowWaiter;
     private long _receiveWindow;
