@@ -18,8 +18,6 @@ internal sealed partial class TcpConnection : ITransportConnection
     // system calls and wake-ups, and a frame lands across two receive buffers (and is gathered into the reader's scratch
     // buffer) about once in four frames rather than almost every time, as with 64 KiB receives and 64 KiB frames.
     private const int MinimumReceiveBuffer = 256 * 1024;
-    private static readonly PipeOptions s_outboundOptions = new(
-        pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
 
     // The reader of Input (the security channel's, then the muxer's read loop) runs on the receive loop's own thread, as
     // the continuation of its flush, rather than as one more thread-pool work item per receive: on a machine with few
@@ -28,25 +26,31 @@ internal sealed partial class TcpConnection : ITransportConnection
     // (yamux's read loop only queues its replies and never waits synchronously). A cancellation of the token given to
     // ReadAsync runs the reader's continuation on the cancelling thread the same way: yamux's teardown then runs inside
     // the Cancel of its session's Abort.
-    private static readonly PipeOptions s_inboundOptions = new(
-        pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 16 * 1024,
-        readerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+    private static PipeOptions InboundOptions(MemoryPool<byte> pool) => new(
+        pool, readerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
+        minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
+
+    private static PipeOptions OutboundOptions(MemoryPool<byte> pool) => new(
+        pool, pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 16 * 1024,
+        useSynchronizationContext: false);
 
     private static readonly TimeSpan s_lingerTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Socket _socket;
     private readonly ILogger _logger;
-    private readonly Pipe _inbound = new(s_inboundOptions);
-    private readonly Pipe _outbound = new(s_outboundOptions);
+    private readonly Pipe _inbound;
+    private readonly Pipe _outbound;
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _receiveLoop;
     private readonly Task _sendLoop;
     private readonly Task _closeTask;
     private int _aborted;
 
-    public TcpConnection(Socket socket, ILogger logger)
+    public TcpConnection(Socket socket, MemoryPool<byte> pool, ILogger logger)
     {
         _socket = socket;
+        _inbound = new Pipe(InboundOptions(pool));
+        _outbound = new Pipe(OutboundOptions(pool));
         _logger = logger;
         LocalAddress = Multiaddr.FromTcpEndPoint((IPEndPoint)socket.LocalEndPoint!);
         RemoteAddress = Multiaddr.FromTcpEndPoint((IPEndPoint)socket.RemoteEndPoint!);

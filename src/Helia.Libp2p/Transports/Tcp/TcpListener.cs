@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Helia.Multiformats;
@@ -9,12 +10,14 @@ namespace Helia.Libp2p.Transports.Tcp;
 internal sealed class TcpListener : ITransportListener
 {
     private readonly Socket _socket;
+    private readonly MemoryPool<byte> _pool;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposed = new();
 
-    public TcpListener(Socket socket, ILogger logger)
+    public TcpListener(Socket socket, MemoryPool<byte> pool, ILogger logger)
     {
         _socket = socket;
+        _pool = pool;
         _logger = logger;
         Address = Multiaddr.FromTcpEndPoint((IPEndPoint)socket.LocalEndPoint!);
     }
@@ -35,7 +38,7 @@ internal sealed class TcpListener : ITransportListener
         }
 
         socket.NoDelay = true;
-        return new TcpConnection(socket, _logger);
+        return new TcpConnection(socket, _pool, _logger);
     }
 
     public async ValueTask DisposeAsync()

@@ -52,7 +52,7 @@ public sealed partial class TcpTransport : ITransport
         }
 
         Log.Dialed(_logger, address);
-        return new TcpConnection(socket, _logger);
+        return new TcpConnection(socket, _options.MemoryPool, _logger);
     }
 
     public ValueTask<ITransportListener> ListenAsync(Multiaddr address, CancellationToken cancellationToken)
@@ -76,7 +76,7 @@ public sealed partial class TcpTransport : ITransport
             throw new Libp2pException($"Listening on {address} failed: {ex.SocketErrorCode}.", ex);
         }
 
-        var listener = new TcpListener(socket, _logger);
+        var listener = new TcpListener(socket, _options.MemoryPool, _logger);
         Log.Listening(_logger, listener.Address);
         return ValueTask.FromResult<ITransportListener>(listener);
     }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Helia.Libp2p.Transports.Tcp;
 
 public sealed class TcpTransportOptions
@@ -10,6 +12,9 @@ public sealed class TcpTransportOptions
 
     public int Backlog { get; init; } = DefaultBacklog;
 
+    /// <summary>Where each connection's send and receive buffers come from (and go back to as soon as they are drained).</summary>
+    public MemoryPool<byte> MemoryPool { get; init; } = MemoryPool<byte>.Shared;
+
     public void Validate()
     {
         if (DialTimeout <= TimeSpan.Zero)
@@ -21,5 +26,7 @@ public sealed class TcpTransportOptions
         {
             throw new ArgumentOutOfRangeException(nameof(Backlog), Backlog, "The backlog must be positive.");
         }
+
+        ArgumentNullException.ThrowIfNull(MemoryPool);
     }
 }
