@@ -16,7 +16,7 @@ internal static class DaemonCommand
     public static Command Create()
     {
         var listen = new Option<string[]>("--listen") { Description = "Swarm address to listen on (repeatable; port 0 allowed).", AllowMultipleArgumentsPerToken = false };
-        var api = new Option<string?>("--api") { Description = "RPC API address (default from config: /ip4/127.0.0.1/tcp/5001)." };
+        var api = new Option<string?>("--api") { Description = "RPC API address (default from config: Addresses.API)." };
         var noMdns = new Option<bool>("--no-mdns") { Description = "Do not discover or announce peers by mDNS." };
         var command = new Command("daemon", "Run a network-connected helia node with the RPC API.") { listen, api, noMdns };
         CliAction.Set(command, async (parseResult, context) =>
@@ -25,9 +25,9 @@ internal static class DaemonCommand
             // The node owns the repo (and its lock) once built; this using covers a failure before that (dispose is idempotent).
             await using Repo opened = await repo.OpenAsync(context.CancellationToken);
             RepoConfig config = opened.Config;
-            string[] listenTexts = parseResult.GetValue(listen) is { Length: > 0 } given ? given : [.. config.Addresses.Swarm];
+            string[] listenTexts = parseResult.GetValue(listen) is { Length: > 0 } listenGiven ? listenGiven : [.. config.Addresses.Swarm];
             Multiaddr[] listenAddresses = [.. listenTexts.Select(ParseAddress)];
-            Multiaddr apiAddress = ParseAddress(parseResult.GetValue(api) ?? config.Addresses.Api);
+            Multiaddr[] apiAddresses = parseResult.GetValue(api) is { } given ? [ParseAddress(given)] : [.. config.Addresses.Api.Select(ParseAddress)];
 
             var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await using HeliaNode node = await new HeliaBuilder()
@@ -35,8 +35,15 @@ internal static class DaemonCommand
                 .UseLibp2p(new Libp2pHostOptions { ListenAddresses = listenAddresses, EnableMdns = config.Discovery.Mdns.Enabled && !parseResult.GetValue(noMdns) })
                 .UseBitswap()
                 .BuildAsync(context.CancellationToken);
-            await using RpcServer server = await RpcServer.StartAsync(apiAddress, NodeRpcBackend.Create(node, repo.Path, () => stopping.TrySetResult()), context.CancellationToken);
-            await File.WriteAllTextAsync(repo.ApiFile, server.Address.ToString(), context.CancellationToken);
+
+            // As in Kubo, an empty Addresses.API runs the node without the RPC API (and without an api file).
+            await using RpcServer? server = apiAddresses.Length == 0 ? null
+                : await RpcServer.StartAsync(apiAddresses, NodeRpcBackend.Create(node, repo.Path, () => stopping.TrySetResult()), context.CancellationToken);
+            if (server is not null)
+            {
+                await File.WriteAllTextAsync(repo.ApiFile, server.Address.ToString(), context.CancellationToken);
+            }
+
             try
             {
                 foreach (Multiaddr address in node.Libp2p.ListenAddresses)
@@ -44,7 +51,11 @@ internal static class DaemonCommand
                     await context.Output.WriteLineAsync($"Swarm listening on {address}");
                 }
 
-                await context.Output.WriteLineAsync($"RPC API server listening on {server.Address}");
+                foreach (Multiaddr address in server?.Addresses ?? [])
+                {
+                    await context.Output.WriteLineAsync($"RPC API server listening on {address}");
+                }
+
                 await context.Output.WriteLineAsync("Daemon is ready");
                 await context.Output.FlushAsync(context.CancellationToken);
                 try
@@ -59,7 +70,10 @@ internal static class DaemonCommand
             }
             finally
             {
-                File.Delete(repo.ApiFile);
+                if (server is not null)
+                {
+                    File.Delete(repo.ApiFile);
+                }
             }
 
             return 0;

@@ -27,7 +27,7 @@ internal static class InitCommand
             var config = new RepoConfig
             {
                 Identity = key.ToRepoIdentity(),
-                Addresses = test ? new RepoAddresses { Swarm = ["/ip4/127.0.0.1/tcp/0"], Api = "/ip4/127.0.0.1/tcp/0" } : new RepoAddresses(),
+                Addresses = test ? new RepoAddresses { Swarm = ["/ip4/127.0.0.1/tcp/0"], Api = ["/ip4/127.0.0.1/tcp/0"] } : new RepoAddresses(),
                 Discovery = new RepoDiscovery { Mdns = new RepoMdns { Enabled = !test } },
             };
             await using (Repo created = await Repo.InitAsync(repo.Path, config, cancellationToken: context.CancellationToken))

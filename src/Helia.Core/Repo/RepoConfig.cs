@@ -6,7 +6,7 @@ namespace Helia.Core.Repo;
 
 /// <summary>
 /// The repo's <c>config</c> file, a subset of Kubo's: Identity (PeerID, PrivKey), Addresses (Swarm, API) and
-/// Discovery.MDNS.Enabled. Sections we do not know are kept as they are when the config is written back.
+/// Discovery.MDNS.Enabled. Sections and fields we do not know are kept as they are when the config is written back.
 /// </summary>
 public sealed partial record RepoConfig
 {
@@ -69,7 +69,7 @@ public sealed partial record RepoConfig
             throw new RepoCorruptException(repoPath, file, "Addresses.Swarm, Addresses.API and Discovery.MDNS must not be null");
         }
 
-        foreach (string address in Addresses.Swarm.Append(Addresses.Api))
+        foreach (string address in Addresses.Swarm.Concat(Addresses.Api))
         {
             if (!Multiaddr.TryParse(address, out _))
             {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Helia.Core.Repo;
@@ -7,4 +8,8 @@ public sealed record RepoDiscovery
 {
     [JsonPropertyName("MDNS")]
     public RepoMdns Mdns { get; set; } = new();
+
+    /// <summary>The section's fields this type does not model, written back unchanged.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Helia.Core.Repo;
@@ -17,6 +18,10 @@ public sealed record RepoIdentity
 
     /// <summary>The PrivateKey protobuf bytes (base64 in the JSON). Do not log them.</summary>
     public required byte[] PrivKey { get; init; }
+
+    /// <summary>The section's fields this type does not model, written back unchanged.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; set; }
 
     public override string ToString() => $"RepoIdentity {{ PeerID = {PeerId} }}";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Helia.Tests.Cli;
 
@@ -126,5 +127,51 @@ public sealed class NodeCommandsTests : IDisposable
             await stop.CancelAsync();
             await daemon.WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task Daemon_ApiAddressesFromConfig_ServesOnEachOrRunsWithoutApi(int count)
+    {
+        // Kubo's Addresses.API may hold several addresses (each served, the first written to the api file) or none.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await CliRunner.RunAsync("init", "--profile", "test", "--repo", _repo);
+        string configFile = Path.Combine(_repo, "config");
+        JsonNode config = JsonNode.Parse(await File.ReadAllTextAsync(configFile, ct))!;
+        var api = new JsonArray();
+        for (int i = 0; i < count; i++)
+        {
+            api.Add("/ip4/127.0.0.1/tcp/0");
+        }
+
+        config["Addresses"]!["API"] = api;
+        await File.WriteAllTextAsync(configFile, config.ToJsonString(), ct);
+        var output = new SignalingWriter("Daemon is ready");
+        using var error = new StringWriter();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<int> daemon = Helia.Cli.HeliaCommandLine.InvokeAsync(
+            ["daemon", "--repo", _repo, "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"], output, error, stop.Token);
+        try
+        {
+            await Task.WhenAny(output.Ready, daemon).WaitAsync(TimeSpan.FromSeconds(30), ct);
+            Assert.True(output.Ready.IsCompleted, $"daemon did not start: {output} {error}");
+            string[] apiLines = [.. output.ToString().Split('\n').Where(line => line.StartsWith("RPC API server listening on ", StringComparison.Ordinal))];
+            Assert.Equal(count, apiLines.Length);
+            Assert.Equal(count > 0, File.Exists(Path.Combine(_repo, "api")));
+            if (count > 0)
+            {
+                Assert.Equal(apiLines[0]["RPC API server listening on ".Length..].Trim(), (await File.ReadAllTextAsync(Path.Combine(_repo, "api"), ct)).Trim());
+                (int idExit, _, string idError) = await CliRunner.RunAsync("id", "--repo", _repo);
+                Assert.True(idExit == 0, idError);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await daemon.WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+        }
+
+        Assert.False(File.Exists(Path.Combine(_repo, "api")));
     }
 }

@@ -23,6 +23,23 @@ public class RpcServerTests
     }
 
     [Fact]
+    public async Task StartAsync_TwoAddresses_ServesOnEach()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Multiaddr[] addresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")];
+        await using RpcServer server = await RpcServer.StartAsync(addresses, new KuboRpcBackend(), ct);
+
+        Assert.Equal(2, server.Addresses.Count);
+        Assert.NotEqual(server.Addresses[0], server.Addresses[1]);
+        foreach (Multiaddr address in server.Addresses)
+        {
+            using var client = new HttpClient { BaseAddress = RpcServer.ToUri(address), Timeout = TimeSpan.FromSeconds(10) };
+            HttpResponseMessage response = await client.PostAsync("api/v0/version", null, ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_OwnOriginOnLoopback_IsAllowed_OtherPortIsForbidden()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

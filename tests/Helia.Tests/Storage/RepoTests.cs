@@ -52,7 +52,7 @@ public sealed class RepoTests : IDisposable
     [Fact]
     public async Task InitAsync_WritesKuboLikeLayout()
     {
-        RepoConfig config = NewConfig() with { Addresses = new RepoAddresses { Swarm = ["/ip4/127.0.0.1/tcp/0"], Api = "/ip4/127.0.0.1/tcp/0" } };
+        RepoConfig config = NewConfig() with { Addresses = new RepoAddresses { Swarm = ["/ip4/127.0.0.1/tcp/0"], Api = ["/ip4/127.0.0.1/tcp/0"] } };
 
         await using Repo repo = await Repo.InitAsync(RepoPath, config, cancellationToken: Ct);
 
@@ -179,6 +179,9 @@ public sealed class RepoTests : IDisposable
         { """{"Identity":{"PeerID":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","PrivKey":""}}""", "required" },
         { """{"Identity":{"PeerID":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","PrivKey":"CAE="},"Addresses":{"Swarm":["nope"]}}""", "not a multiaddr" },
         { """{"Identity":{"PeerID":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","PrivKey":"CAE="},"Addresses":null}""", "must not be null" },
+        { """{"Identity":{"PeerID":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","PrivKey":"CAE="},"Addresses":{"API":["nope"]}}""", "not a multiaddr" },
+        { """{"Identity":{"PeerID":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","PrivKey":"CAE="},"Addresses":{"API":[5001]}}""", "not valid config JSON" },
+        { """{"Identity":{"PeerID":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","PrivKey":"CAE="},"Addresses":{"API":{}}}""", "not valid config JSON" },
     };
 
     [Theory]
@@ -246,6 +249,64 @@ public sealed class RepoTests : IDisposable
         Assert.False(reopened.Config.Discovery.Mdns.Enabled);
         Assert.Contains("PublicGateways", Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file, Ct)), StringComparison.Ordinal);
         Assert.Equal(["config", "repo.lock", "version"], Directory.EnumerateFiles(RepoPath).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task SaveConfigAsync_KuboConfig_KeepsFieldsItDoesNotModelInEverySection()
+    {
+        // Parts of a config as Kubo writes it: the API as an array, and fields we do not model beside those we do.
+        RepoConfig written = NewConfig();
+        await (await Repo.InitAsync(RepoPath, written, cancellationToken: Ct)).DisposeAsync();
+        string file = Path.Combine(RepoPath, "config");
+        string kubo = $$$"""
+            {
+              "Identity": {"PeerID": "{{{written.Identity.PeerId}}}", "PrivKey": "{{{Convert.ToBase64String(written.Identity.PrivKey)}}}"},
+              "Addresses": {
+                "API": ["/ip4/127.0.0.1/tcp/5001", "/ip6/::1/tcp/5001"],
+                "Announce": [], "AppendAnnounce": [], "NoAnnounce": ["/ip4/10.0.0.0/ipcidr/8"],
+                "Gateway": "/ip4/127.0.0.1/tcp/8080",
+                "Swarm": ["/ip4/0.0.0.0/tcp/4001"]
+              },
+              "Discovery": {"MDNS": {"Enabled": true, "Interval": 10}},
+              "Routing": {"Type": "auto"}
+            }
+            """;
+        await File.WriteAllTextAsync(file, kubo, Ct);
+
+        await using (Repo repo = await Repo.OpenAsync(RepoPath, Ct))
+        {
+            Assert.Equal(["/ip4/127.0.0.1/tcp/5001", "/ip6/::1/tcp/5001"], repo.Config.Addresses.Api);
+            RepoDiscovery discovery = repo.Config.Discovery with { Mdns = repo.Config.Discovery.Mdns with { Enabled = false } };
+            await repo.SaveConfigAsync(repo.Config with { Discovery = discovery }, Ct);
+        }
+
+        using JsonDocument saved = JsonDocument.Parse(await File.ReadAllBytesAsync(file, Ct));
+        JsonElement addresses = saved.RootElement.GetProperty("Addresses");
+        Assert.Equal(["/ip4/127.0.0.1/tcp/5001", "/ip6/::1/tcp/5001"], addresses.GetProperty("API").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("/ip4/127.0.0.1/tcp/8080", addresses.GetProperty("Gateway").GetString());
+        Assert.Equal("/ip4/10.0.0.0/ipcidr/8", addresses.GetProperty("NoAnnounce")[0].GetString());
+        Assert.Equal(0, addresses.GetProperty("Announce").GetArrayLength());
+        JsonElement mdns = saved.RootElement.GetProperty("Discovery").GetProperty("MDNS");
+        Assert.False(mdns.GetProperty("Enabled").GetBoolean());
+        Assert.Equal(10, mdns.GetProperty("Interval").GetInt32());
+        Assert.Equal("auto", saved.RootElement.GetProperty("Routing").GetProperty("Type").GetString());
+    }
+
+    [Theory]
+    [InlineData("\"\"", new string[0])]
+    [InlineData("[]", new string[0])]
+    [InlineData("null", new string[0])]
+    [InlineData("\"/ip4/127.0.0.1/tcp/5002\"", new[] { "/ip4/127.0.0.1/tcp/5002" })]
+    public async Task OpenAsync_ApiAsKuboWritesIt_ReadsAsAList(string api, string[] expected)
+    {
+        RepoConfig written = NewConfig();
+        await (await Repo.InitAsync(RepoPath, written, cancellationToken: Ct)).DisposeAsync();
+        string config = $$$"""{"Identity":{"PeerID":"{{{written.Identity.PeerId}}}","PrivKey":"{{{Convert.ToBase64String(written.Identity.PrivKey)}}}"},"Addresses":{"API":{{{api}}}}}""";
+        await File.WriteAllTextAsync(Path.Combine(RepoPath, "config"), config, Ct);
+
+        await using Repo repo = await Repo.OpenAsync(RepoPath, Ct);
+
+        Assert.Equal(expected, repo.Config.Addresses.Api);
     }
 
     [Fact]

@@ -11,33 +11,46 @@ using Microsoft.Extensions.Logging;
 namespace Helia.Cli.Http.Rpc;
 
 /// <summary>
-/// The daemon's RPC API on Kestrel: one loopback TCP listener (127.0.0.1:5001 by default, port 0 allowed) serving
-/// <see cref="KuboRpcEndpoints.MapKuboRpc"/>. Started by the daemon, stopped by disposing.
+/// The daemon's RPC API on Kestrel: one TCP listener per API address (127.0.0.1:5001 by default, port 0 allowed), all
+/// serving <see cref="KuboRpcEndpoints.MapKuboRpc"/>. Started by the daemon, stopped by disposing.
 /// </summary>
 public sealed class RpcServer : IAsyncDisposable
 {
-    public const string DefaultAddress = "/ip4/127.0.0.1/tcp/5001";
-
     private readonly WebApplication _app;
 
-    private RpcServer(WebApplication app, Multiaddr address)
+    private RpcServer(WebApplication app, IReadOnlyList<Multiaddr> addresses)
     {
         _app = app;
-        Address = address;
+        Addresses = addresses;
     }
 
-    /// <summary>The bound address, port filled in (what the daemon writes to &lt;repo&gt;/api).</summary>
-    public Multiaddr Address { get; }
+    /// <summary>The bound addresses, ports filled in, in the order they were given.</summary>
+    public IReadOnlyList<Multiaddr> Addresses { get; }
 
-    public Uri BaseUri => Address.TryGetTcpEndPoint(out IPEndPoint? endPoint)
-        ? new Uri($"http://{(endPoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString())}:{endPoint.Port}/")
-        : throw new InvalidOperationException("The RPC server has no TCP address.");
+    /// <summary>The first bound address (what the daemon writes to &lt;repo&gt;/api, as Kubo does).</summary>
+    public Multiaddr Address => Addresses[0];
 
-    public static async Task<RpcServer> StartAsync(Multiaddr address, KuboRpcBackend backend, CancellationToken cancellationToken = default)
+    public Uri BaseUri => ToUri(Address);
+
+    public static Task<RpcServer> StartAsync(Multiaddr address, KuboRpcBackend backend, CancellationToken cancellationToken = default) =>
+        StartAsync([address], backend, cancellationToken);
+
+    public static async Task<RpcServer> StartAsync(IReadOnlyList<Multiaddr> addresses, KuboRpcBackend backend, CancellationToken cancellationToken = default)
     {
-        if (!address.TryGetTcpEndPoint(out IPEndPoint? endPoint))
+        if (addresses.Count == 0)
         {
-            throw new ArgumentException($"The API address {address} is not an /ip4 or /ip6 TCP address.", nameof(address));
+            throw new ArgumentException("The RPC API needs at least one address.", nameof(addresses));
+        }
+
+        var endPoints = new IPEndPoint[addresses.Count];
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            if (!addresses[i].TryGetTcpEndPoint(out IPEndPoint? endPoint))
+            {
+                throw new ArgumentException($"The API address {addresses[i]} is not an /ip4 or /ip6 TCP address.", nameof(addresses));
+            }
+
+            endPoints[i] = endPoint;
         }
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -45,7 +58,10 @@ public sealed class RpcServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(endPoint);
+            foreach (IPEndPoint endPoint in endPoints)
+            {
+                kestrel.Listen(endPoint);
+            }
         });
         WebApplication app = builder.Build();
         app.MapKuboRpc(backend);
@@ -56,14 +72,18 @@ public sealed class RpcServer : IAsyncDisposable
         catch (IOException ex)
         {
             await app.DisposeAsync();
-            throw new RpcException($"cannot serve the RPC API on {address}: {ex.Message}", ex);
+            throw new RpcException($"cannot serve the RPC API on {string.Join(", ", addresses)}: {ex.Message}", ex);
         }
 
-        string bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var uri = new Uri(bound);
-        var boundEndPoint = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
-        return new RpcServer(app, Multiaddr.FromTcpEndPoint(boundEndPoint));
+        // Kestrel reports what it bound in the order of its listeners, so a port 0 maps back to its own address.
+        ICollection<string> bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        Multiaddr[] boundAddresses = [.. bound.Select(url => new Uri(url)).Select(uri => Multiaddr.FromTcpEndPoint(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port)))];
+        return new RpcServer(app, boundAddresses);
     }
+
+    internal static Uri ToUri(Multiaddr address) => address.TryGetTcpEndPoint(out IPEndPoint? endPoint)
+        ? new Uri($"http://{(endPoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString())}:{endPoint.Port}/")
+        : throw new InvalidOperationException($"{address} is not a TCP address.");
 
     public async ValueTask DisposeAsync()
     {
