@@ -33,7 +33,7 @@ public class RpcServerTests
         Assert.NotEqual(server.Addresses[0], server.Addresses[1]);
         foreach (Multiaddr address in server.Addresses)
         {
-            using var client = new HttpClient { BaseAddress = RpcServer.ToUri(address), Timeout = TimeSpan.FromSeconds(10) };
+            using var client = new HttpClient { BaseAddress = RpcClient.ToUri(address), Timeout = TimeSpan.FromSeconds(10) };
             HttpResponseMessage response = await client.PostAsync("api/v0/version", null, ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }

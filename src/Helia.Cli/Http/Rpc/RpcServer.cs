@@ -30,7 +30,7 @@ public sealed class RpcServer : IAsyncDisposable
     /// <summary>The first bound address (what the daemon writes to &lt;repo&gt;/api, as Kubo does).</summary>
     public Multiaddr Address => Addresses[0];
 
-    public Uri BaseUri => ToUri(Address);
+    public Uri BaseUri => RpcClient.ToUri(Address);
 
     public static Task<RpcServer> StartAsync(Multiaddr address, KuboRpcBackend backend, CancellationToken cancellationToken = default) =>
         StartAsync([address], backend, cancellationToken);
@@ -80,10 +80,6 @@ public sealed class RpcServer : IAsyncDisposable
         Multiaddr[] boundAddresses = [.. bound.Select(url => new Uri(url)).Select(uri => Multiaddr.FromTcpEndPoint(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port)))];
         return new RpcServer(app, boundAddresses);
     }
-
-    internal static Uri ToUri(Multiaddr address) => address.TryGetTcpEndPoint(out IPEndPoint? endPoint)
-        ? new Uri($"http://{(endPoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString())}:{endPoint.Port}/")
-        : throw new InvalidOperationException($"{address} is not a TCP address.");
 
     public async ValueTask DisposeAsync()
     {
