@@ -79,6 +79,19 @@ try {
   step = 'swarm peers'
   result.swarmPeers = (await client.swarm.peers()).map(p => ({ peer: p.peer.toString(), addr: p.addr.toString() }))
 
+  step = 'config get'
+  result.configApi = await client.config.get('Addresses.API')
+
+  step = 'config set'
+  await client.config.set('Discovery.MDNS.Enabled', false)
+  await client.config.set('Gateway.HTTPHeaders', { 'X-Test': ['yes'] })
+  result.configMdns = await client.config.get('Discovery.MDNS.Enabled')
+  result.configHeaders = await client.config.get('Gateway.HTTPHeaders')
+
+  step = 'config show'
+  const all = await client.config.getAll()
+  result.configShow = { peerId: all.Identity.PeerID, hasPrivKey: 'PrivKey' in all.Identity }
+
   step = 'repo gc'
   result.gc = (await collect(client.repo.gc())).map(r => r.err != null ? `error: ${r.err.message}` : r.cid.toString())
 

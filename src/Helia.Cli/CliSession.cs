@@ -40,10 +40,11 @@ internal sealed class CliSession : IAsyncDisposable
         }
 
         // The node owns the repo (and its lock) from here: disposing the node releases it.
-        HeliaNode node = await new HeliaBuilder().UseRepository(await repo.OpenAsync(cancellationToken)).BuildAsync(cancellationToken);
+        Core.Repo.Repo opened = await repo.OpenAsync(cancellationToken);
+        HeliaNode node = await new HeliaBuilder().UseRepository(opened).BuildAsync(cancellationToken);
         try
         {
-            RpcServer server = await RpcServer.StartAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), NodeRpcBackend.Create(node, repo.Path, shutdown: null), cancellationToken);
+            RpcServer server = await RpcServer.StartAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"), NodeRpcBackend.Create(node, opened, shutdown: null), cancellationToken);
             return new CliSession(new RpcClient(server.BaseUri), online: false, node, server);
         }
         catch

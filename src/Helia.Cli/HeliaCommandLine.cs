@@ -36,6 +36,7 @@ public static class HeliaCommandLine
             BlockCommand.Create(),
             PinCommand.Create(),
             RepoCommand.Create(),
+            ConfigCommand.Create(),
             BitswapCommand.Create(),
             SwarmCommand.Create(),
             DemoCommand.Create(),

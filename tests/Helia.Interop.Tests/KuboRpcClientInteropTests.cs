@@ -84,6 +84,13 @@ public sealed class KuboRpcClientInteropTests : IDisposable
         Assert.DoesNotContain(blockCid, result.GetProperty("pinLsAfterRm").EnumerateArray().Select(p => p.GetString()));
 
         Assert.Contains(result.GetProperty("swarmPeers").EnumerateArray(), p => p.GetProperty("peer").GetString() == peerB);
+        Assert.Equal("/ip4/127.0.0.1/tcp/0", result.GetProperty("configApi").GetString());   // the config's, not the bound port
+        Assert.False(result.GetProperty("configMdns").GetBoolean());
+        Assert.Equal("yes", result.GetProperty("configHeaders").GetProperty("X-Test")[0].GetString());
+        Assert.Equal(idA.RootElement.GetProperty("ID").GetString(), result.GetProperty("configShow").GetProperty("peerId").GetString());
+        Assert.False(result.GetProperty("configShow").GetProperty("hasPrivKey").GetBoolean());
+        using JsonDocument configA = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(repoA, "config"), ct));
+        Assert.False(configA.RootElement.GetProperty("Discovery").GetProperty("MDNS").GetProperty("Enabled").GetBoolean());
         string[] collected = [.. result.GetProperty("gc").EnumerateArray().Select(c => c.GetString()!)];
         Assert.Contains(blockCid, collected);     // unpinned: collected
         Assert.DoesNotContain(fileCid, collected);   // pinned by add: kept

@@ -38,7 +38,7 @@ internal static class DaemonCommand
 
             // As in Kubo, an empty Addresses.API runs the node without the RPC API (and without an api file).
             await using RpcServer? server = apiAddresses.Length == 0 ? null
-                : await RpcServer.StartAsync(apiAddresses, NodeRpcBackend.Create(node, repo.Path, () => stopping.TrySetResult()), context.CancellationToken);
+                : await RpcServer.StartAsync(apiAddresses, NodeRpcBackend.Create(node, opened, () => stopping.TrySetResult()), context.CancellationToken);
             if (server is not null)
             {
                 await File.WriteAllTextAsync(repo.ApiFile, server.Address.ToString(), context.CancellationToken);

@@ -7,14 +7,19 @@ public sealed class RepoCorruptException : RepoException
         : base(path, $"The helia repo file {file} is corrupt: {reason}")
     {
         File = file;
+        Reason = reason;
     }
 
     public RepoCorruptException(string path, string file, string reason, Exception innerException)
         : base(path, $"The helia repo file {file} is corrupt: {reason}", innerException)
     {
         File = file;
+        Reason = reason;
     }
 
     /// <summary>The corrupt file.</summary>
     public string File { get; }
+
+    /// <summary>What is wrong with it.</summary>
+    public string Reason { get; }
 }

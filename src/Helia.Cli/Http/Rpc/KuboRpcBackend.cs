@@ -16,6 +16,8 @@ public sealed class KuboRpcBackend
 
     public IRpcRepo? Repo { get; init; }
 
+    public IRpcConfig? Config { get; init; }
+
     public IRpcSwarm? Swarm { get; init; }
 
     public IRpcBitswap? Bitswap { get; init; }

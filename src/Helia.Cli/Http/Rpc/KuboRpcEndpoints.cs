@@ -52,6 +52,7 @@ public static partial class KuboRpcEndpoints
         MapBlocks(Map, backend);
         MapPins(Map, backend);
         MapRepo(Map, backend);
+        MapConfig(Map, backend);
         MapSwarm(Map, backend);
         MapBitswap(Map, backend);
         MapUnixFS(Map, backend);
