@@ -20,16 +20,35 @@ public static class DagWalker
         ISet<Multihash> visited,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(visited);
+        await foreach (Block block in WalkBlocksAsync(root, blockstore, codecs, cid => visited.Add(cid.Hash), cancellationToken))
+        {
+            yield return block.Cid;
+        }
+    }
+
+    /// <summary>
+    /// Yields the block of <paramref name="root"/> and of every CID reachable from it, depth-first with links in order
+    /// (the order Kubo's <c>dag export</c> writes). A CID is entered only when <paramref name="firstVisit"/> returns
+    /// true for it (e.g. <c>HashSet.Add</c>), so each block comes once. Errors as <see cref="WalkAsync"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<Block> WalkBlocksAsync(
+        Cid root,
+        IBlockstore blockstore,
+        BlockCodecs codecs,
+        Func<Cid, bool> firstVisit,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(blockstore);
         ArgumentNullException.ThrowIfNull(codecs);
-        ArgumentNullException.ThrowIfNull(visited);
+        ArgumentNullException.ThrowIfNull(firstVisit);
         var pending = new Stack<Cid>();
         pending.Push(root);
         var links = new List<Cid>();
         while (pending.Count > 0)
         {
             Cid cid = pending.Pop();
-            if (!visited.Add(cid.Hash))
+            if (!firstVisit(cid))
             {
                 continue;
             }
@@ -37,7 +56,7 @@ public static class DagWalker
             // Every block is fetched, raw leaves too: pinning is how a DAG is brought in and kept whole.
             IBlockCodec codec = codecs.Get(cid.CodecCode);
             ReadOnlyMemory<byte> bytes = await blockstore.GetAsync(cid, cancellationToken);
-            yield return cid;
+            yield return new Block(cid, bytes);
             links.Clear();
             codec.CollectLinks(cid, bytes.Span, links);
             for (int i = links.Count - 1; i >= 0; i--)
