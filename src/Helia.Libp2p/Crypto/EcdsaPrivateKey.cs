@@ -32,10 +32,11 @@ public sealed class EcdsaPrivateKey : PrivateKey
 
             return new EcdsaPrivateKey(ecdsa);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // A well-formed key on a curve the platform does not know (an OID no one uses) is PlatformNotSupported.
             ecdsa.Dispose();
-            throw new KeyFormatException("Malformed ECDSA private key (SEC1 DER expected).", ex);
+            throw new KeyFormatException("Malformed ECDSA private key (SEC1 DER of a NIST curve expected).", ex);
         }
         catch
         {

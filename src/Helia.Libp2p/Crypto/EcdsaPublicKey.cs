@@ -21,9 +21,10 @@ public sealed class EcdsaPublicKey : PublicKey
 
             _parameters = ecdsa.ExportParameters(includePrivateParameters: false);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
-            throw new KeyFormatException("Malformed ECDSA public key (PKIX DER expected).", ex);
+            // A well-formed key on a curve the platform does not know (an OID no one uses) is PlatformNotSupported.
+            throw new KeyFormatException("Malformed ECDSA public key (PKIX DER of a NIST curve expected).", ex);
         }
 
         string? oid = _parameters.Curve.Oid?.Value;
