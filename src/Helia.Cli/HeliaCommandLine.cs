@@ -39,6 +39,7 @@ public static class HeliaCommandLine
             ConfigCommand.Create(),
             BitswapCommand.Create(),
             SwarmCommand.Create(),
+            PingCommand.Create(),
             DemoCommand.Create(),
             DemoNodeCommand.Create(),
             CidCommand.Create(streams),

@@ -1,12 +1,15 @@
 using Helia.Cli.Http.Rpc;
 using Helia.Libp2p;
+using Helia.Libp2p.Protocols.Ping;
 using Helia.Multiformats;
 
 namespace Helia.Cli.Daemon;
 
-/// <summary>swarm peers/connect/disconnect/addrs over the libp2p host.</summary>
+/// <summary>swarm peers/connect/disconnect/addrs and ping over the libp2p host.</summary>
 internal sealed class NodeSwarm(ILibp2pHost host) : IRpcSwarm
 {
+    private readonly PingService _ping = new(host);
+
     public IReadOnlyList<RpcSwarmPeer> GetPeers() =>
         [.. host.Connections.Select(c => new RpcSwarmPeer(c.RemoteAddress.WithoutPeerId().ToString(), c.RemotePeer.ToString(), c.IsInitiator ? 2 : 1))];
 
@@ -45,4 +48,8 @@ internal sealed class NodeSwarm(ILibp2pHost host) : IRpcSwarm
     }
 
     public IReadOnlyList<Multiaddr> GetListenAddresses() => host.ListenAddresses;
+
+    public PeerId LocalPeer => host.Id;
+
+    public Task<TimeSpan> PingAsync(PeerId peer, CancellationToken cancellationToken) => _ping.PingAsync(peer, cancellationToken);
 }

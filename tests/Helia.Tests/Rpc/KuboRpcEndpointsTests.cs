@@ -398,6 +398,45 @@ public class KuboRpcEndpointsTests
     }
 
     [Fact]
+    public async Task Ping_ConnectedPeer_StreamsKuboResultsAndTheAverage()
+    {
+        var swarm = new FakeRpcSwarm();
+        await using RpcTestHost host = await RpcTestHost.StartAsync(new KuboRpcBackend { Swarm = swarm });
+
+        List<JsonElement> results = await ReadNdjsonAsync(await host.PostAsync($"/api/v0/ping?arg=/ip4/127.0.0.1/tcp/4001/p2p/{FakeRpcSwarm.Peer}&count=2"));
+
+        Assert.Equal(4, results.Count);
+        Assert.Equal($"PING {FakeRpcSwarm.Peer}.", results[0].GetProperty("Text").GetString());
+        Assert.All(results[1..3], pong =>
+        {
+            Assert.True(pong.GetProperty("Success").GetBoolean());
+            Assert.Equal(FakeRpcSwarm.RoundTrip.Ticks * 100, pong.GetProperty("Time").GetInt64());   // nanoseconds, as Go's Duration
+            Assert.Equal("", pong.GetProperty("Text").GetString());
+        });
+        Assert.Equal("Average latency: 1.50ms", results[3].GetProperty("Text").GetString());
+    }
+
+    [Fact]
+    public async Task Ping_SelfZeroCountMalformedOrUnreachable_KuboErrors()
+    {
+        var swarm = new FakeRpcSwarm();
+        await using RpcTestHost host = await RpcTestHost.StartAsync(new KuboRpcBackend { Swarm = swarm });
+
+        HttpResponseMessage self = await host.PostAsync($"/api/v0/ping?arg={swarm.LocalPeer}");
+        HttpResponseMessage zero = await host.PostAsync($"/api/v0/ping?arg={FakeRpcSwarm.Peer}&count=0");
+        HttpResponseMessage malformed = await host.PostAsync("/api/v0/ping?arg=not-a-peer");
+        HttpResponseMessage noPeer = await host.PostAsync("/api/v0/ping?arg=/ip4/127.0.0.1/tcp/4001");
+        string unreachable = await (await host.PostAsync($"/api/v0/ping?arg={FakeRpcSwarm.Peer}&count=1")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        await AssertKuboErrorAsync(self, HttpStatusCode.BadRequest, 1, "can't ping self");
+        await AssertKuboErrorAsync(zero, HttpStatusCode.BadRequest, 1, "greater than 0");
+        await AssertKuboErrorAsync(malformed, HttpStatusCode.InternalServerError, 0, "not-a-peer");
+        await AssertKuboErrorAsync(noPeer, HttpStatusCode.InternalServerError, 0, "/p2p/");
+        Assert.Contains($"Ping error: no addresses for {FakeRpcSwarm.Peer}", unreachable, StringComparison.Ordinal);
+        Assert.Contains("ping failed", unreachable, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BitswapStatAndWantlist_UseCidLinks()
     {
         Cid wanted = Cid.Compute(Multicodec.Raw, s_hello);

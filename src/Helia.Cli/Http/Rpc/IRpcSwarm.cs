@@ -2,7 +2,7 @@ using Helia.Multiformats;
 
 namespace Helia.Cli.Http.Rpc;
 
-/// <summary>The libp2p host as the swarm commands see it.</summary>
+/// <summary>The libp2p host as the swarm and ping commands see it.</summary>
 public interface IRpcSwarm
 {
     /// <summary>Open connections: one entry per connection.</summary>
@@ -19,4 +19,10 @@ public interface IRpcSwarm
 
     /// <summary>The addresses this node listens on.</summary>
     IReadOnlyList<Multiaddr> GetListenAddresses();
+
+    /// <summary>This node's peer ID.</summary>
+    PeerId LocalPeer { get; }
+
+    /// <summary>One libp2p ping (dialing the peer if needed); returns the round-trip time.</summary>
+    Task<TimeSpan> PingAsync(PeerId peer, CancellationToken cancellationToken);
 }

@@ -54,6 +54,7 @@ public static partial class KuboRpcEndpoints
         MapRepo(Map, backend);
         MapConfig(Map, backend);
         MapSwarm(Map, backend);
+        MapPing(Map, backend);
         MapBitswap(Map, backend);
         MapUnixFS(Map, backend);
         MapGet(Map, backend);
