@@ -34,6 +34,7 @@ public static class HeliaCommandLine
             GetCommand.Create(),
             LsCommand.Create(),
             BlockCommand.Create(),
+            DagCommand.Create(streams),
             PinCommand.Create(),
             RepoCommand.Create(),
             ConfigCommand.Create(),

@@ -1,4 +1,5 @@
 using Helia.Core.Blocks;
+using Helia.Core.Ipld;
 
 namespace Helia.Cli.Http.Rpc;
 
@@ -23,6 +24,9 @@ public sealed class KuboRpcBackend
     public IRpcBitswap? Bitswap { get; init; }
 
     public IRpcUnixFS? UnixFS { get; init; }
+
+    /// <summary>The codecs dag export walks DAGs with (raw and dag-pb by default).</summary>
+    public BlockCodecs Codecs { get; init; } = BlockCodecs.CreateDefault();
 
     /// <summary>
     /// Keeps the blocks an add or block put stores safe from garbage collection until the returned scope ends (that is,

@@ -50,6 +50,7 @@ public static partial class KuboRpcEndpoints
         }
 
         MapBlocks(Map, backend);
+        MapDag(Map, backend);
         MapPins(Map, backend);
         MapRepo(Map, backend);
         MapConfig(Map, backend);
