@@ -4,10 +4,10 @@ using System.IO.Pipelines;
 using CsCheck;
 using Google.Protobuf;
 using Helia.Libp2p.Crypto;
-using NoiseHandshakePayload = Helia.Libp2p.Protos.NoiseHandshakePayload;
 using Helia.Libp2p.Security.Noise;
 using Helia.Multiformats;
 using Microsoft.Extensions.Logging.Abstractions;
+using NoiseHandshakePayload = Helia.Libp2p.Protos.NoiseHandshakePayload;
 
 namespace Helia.Libp2p.Tests.Security;
 
