@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using CsCheck;
 
 namespace Helia.Testing;
@@ -61,6 +63,15 @@ internal static class BadInput
         {
             yield return valid[..length];
         }
+    }
+
+    /// <summary>A reader holding <paramref name="bytes"/> and then the end of the stream, as a peer that sent them and closed.</summary>
+    public static PipeReader ReaderOf(byte[] bytes)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        pipe.Writer.Write(bytes);
+        pipe.Writer.Complete();
+        return pipe.Reader;
     }
 
     /// <summary>Runs <paramref name="parse"/>; its documented <typeparamref name="TException"/> is an answer, anything else fails the property.</summary>

@@ -109,11 +109,8 @@ public class MultistreamBadInputTests
     /// <summary>A duplex whose input holds <paramref name="bytes"/> and then ends; what is written to it is kept unread.</summary>
     private static IDuplexPipe FedWith(byte[] bytes)
     {
-        var input = new Pipe();
-        input.Writer.Write(bytes);
-        input.Writer.Complete();
         var output = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        return new Duplex(input.Reader, output.Writer);
+        return new Duplex(BadInput.ReaderOf(bytes), output.Writer);
     }
 
     private static byte[] Messages(params string[] messages)

@@ -50,13 +50,11 @@ public class IdentifyBadInputTests : IDisposable
         await BadInput.RandomOrMutated(64, valid).SampleAsync(
             async bytes =>
             {
-                var pipe = new Pipe();
-                await pipe.Writer.WriteAsync(bytes);
-                await pipe.Writer.CompleteAsync();
+                PipeReader input = BadInput.ReaderOf(bytes);
                 await BadInput.ParsesOrThrowsAsync<Libp2pProtocolException>(
                     async () =>
                     {
-                        IdentifyMessage? message = await LengthPrefixedMessage.ReadAsync(pipe.Reader, IdentifyMessage.Parser, 1024, IdentifyService.ProtocolId, default);
+                        IdentifyMessage? message = await LengthPrefixedMessage.ReadAsync(input, IdentifyMessage.Parser, 1024, IdentifyService.ProtocolId, default);
                         Assert.True(message is not null || bytes.Length == 0, "null for a stream that was not empty");
                     },
                     s_timeout);
@@ -92,10 +90,7 @@ public class IdentifyBadInputTests : IDisposable
             async bytes =>
             {
                 await using Libp2pHost host = Libp2pHost.Create(null, _localKey);
-                var pipe = new Pipe();
-                await pipe.Writer.WriteAsync(bytes);
-                await pipe.Writer.CompleteAsync();
-                var stream = new FakeStream(pipe.Reader, new FakeConnection(remote, s_remoteAddress));
+                var stream = new FakeStream(BadInput.ReaderOf(bytes), new FakeConnection(remote, s_remoteAddress));
                 await BadInput.ParsesOrThrowsAsync<Libp2pProtocolException>(() => host.Identify.HandlePushAsync(stream, default), s_timeout);
 
                 if (host.PeerStore.Get(remote) is not PeerRecord record)

@@ -163,11 +163,8 @@ public class NoiseBadInputTests
         await BadInput.RandomOrMutated(80, valid).SampleAsync(
             async bytes =>
             {
-                var wire = new Pipe();
-                await wire.Writer.WriteAsync(bytes);
-                await wire.Writer.CompleteAsync();
                 using var cipher = new NoiseCipher(s_key);
-                var reader = new NoiseFrameReader(wire.Reader, cipher, NullLogger.Instance);
+                var reader = new NoiseFrameReader(BadInput.ReaderOf(bytes), cipher, NullLogger.Instance);
                 var read = new List<byte>();
                 await BadInput.ParsesOrThrowsAsync<NoiseException>(
                     async () =>
