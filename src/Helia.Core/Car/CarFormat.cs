@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Formats.Cbor;
 using Helia.Core.Blocks;
 using Helia.Multiformats;
@@ -15,6 +16,9 @@ public static class CarFormat
 {
     /// <summary>The CBOR tag dag-cbor puts on a CID (its bytes follow in a byte string behind a 0x00 prefix).</summary>
     public const int CidTag = 42;
+
+    /// <summary>The length of the CARv2 pragma, a CARv1-style header saying <c>{"version": 2}</c>.</summary>
+    public const int V2PragmaLength = 11;
 
     private const string RootsKey = "roots";
     private const string VersionKey = "version";
@@ -59,6 +63,60 @@ public static class CarFormat
         cbor.WriteInt32(CarHeader.Version);
         cbor.WriteEndMap();
         return cbor.Encode();
+    }
+
+    /// <summary>The 11 bytes every CARv2 starts with.</summary>
+    public static ReadOnlySpan<byte> V2Pragma => [0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02];
+
+    /// <summary>True when <paramref name="buffer"/> starts with the CARv2 pragma.</summary>
+    public static bool StartsWithV2Pragma(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < V2PragmaLength)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[V2PragmaLength];
+        buffer.Slice(0, V2PragmaLength).CopyTo(head);
+        return head.SequenceEqual(V2Pragma);
+    }
+
+    /// <summary>
+    /// Reads the 40-byte CARv2 header that follows the pragma, checking that the data payload starts after it, is not
+    /// empty, fits in a stream's length, and that an index (if any) starts after the payload.
+    /// </summary>
+    public static CarV2Header ReadV2Header(ReadOnlySpan<byte> header)
+    {
+        if (header.Length < CarV2Header.PrefixLength - V2PragmaLength)
+        {
+            throw new CarFormatException("The CARv2 ends inside its header.");
+        }
+
+        UInt128 characteristics = BinaryPrimitives.ReadUInt128LittleEndian(header);
+        ulong dataOffset = BinaryPrimitives.ReadUInt64LittleEndian(header[16..]);
+        ulong dataSize = BinaryPrimitives.ReadUInt64LittleEndian(header[24..]);
+        ulong indexOffset = BinaryPrimitives.ReadUInt64LittleEndian(header[32..]);
+        if (dataOffset < CarV2Header.PrefixLength)
+        {
+            throw new CarFormatException($"The CARv2 data offset {dataOffset} points into its header.");
+        }
+
+        if (dataSize == 0)
+        {
+            throw new CarFormatException("The CARv2 data payload is empty.");
+        }
+
+        if (dataOffset > long.MaxValue || dataSize > long.MaxValue - dataOffset)
+        {
+            throw new CarFormatException($"The CARv2 data payload ({dataSize} bytes at {dataOffset}) is too large.");
+        }
+
+        if (indexOffset != 0 && indexOffset < dataOffset + dataSize)
+        {
+            throw new CarFormatException($"The CARv2 index offset {indexOffset} points into its data payload.");
+        }
+
+        return new CarV2Header(characteristics, (long)dataOffset, (long)dataSize, indexOffset > long.MaxValue ? long.MaxValue : (long)indexOffset);
     }
 
     /// <summary>Writes one section: the varint length of CID and bytes, the binary CID, the bytes.</summary>
@@ -154,8 +212,8 @@ public static class CarFormat
             if (version != CarHeader.Version)
             {
                 throw new CarFormatException(version == 2
-                    ? "This is a CARv2; only CARv1 is supported (export it as CARv1, e.g. with `ipfs dag export`)."
-                    : $"CAR version {version} is not supported; only CARv1 is.");
+                    ? "A CARv2 header where a CARv1 header was expected (a CARv2 payload must be a CARv1)."
+                    : $"CAR version {version} is not supported; only CARv1 and CARv2 are.");
             }
 
             return roots is null ? throw new CarFormatException("The CAR header has no roots.") : new CarHeader(roots);

@@ -99,7 +99,7 @@ public class CarTests
     [InlineData("00", "header is empty")]
     [InlineData("0101", "not a map")]                                           // the integer 1
     [InlineData("01a2", "not valid dag-cbor")]                                  // a map cut short
-    [InlineData("0aa16776657273696f6e02", "CARv2")]                             // the CARv2 pragma
+    [InlineData("0aa16776657273696f6e02", "CARv2 ends inside its header")]      // the CARv2 pragma alone
     [InlineData("11a265726f6f7473806776657273696f6e03", "version 3")]
     [InlineData("0aa16776657273696f6e01", "no roots")]
     [InlineData("08a165726f6f747380", "no version")]
@@ -207,6 +207,90 @@ public class CarTests
     }
 
     [Fact]
+    public async Task ReadBlocksAsync_CarV2_ReadsItsPayloadAndIgnoresTheIndex()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] v1 = await SmallCarAsync(ct);
+        byte[] v2 = WrapV2(v1, padding: 5, index: [0xff, 0xff, 0xff]);   // an index we must not parse
+
+        (CarHeader expectedHeader, List<Block> expectedBlocks) = await ReadAllAsync(v1, ct);
+        await using CarReader reader = CarReader.Create(new MemoryStream(v2));
+        CarHeader header = await reader.ReadHeaderAsync(ct);
+        List<Block> blocks = await reader.ReadBlocksAsync(ct).ToListAsync(ct);
+
+        Assert.Equal(2, reader.Version);
+        Assert.Equal(expectedHeader.Roots, header.Roots);
+        Assert.Equal(expectedBlocks.Select(b => b.Cid), blocks.Select(b => b.Cid));
+    }
+
+    [Fact]
+    public async Task ReadBlocksAsync_CarV2EveryTruncation_ThrowsUntilThePayloadIsWhole()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] v1 = await SmallCarAsync(ct);
+        byte[] v2 = WrapV2(v1, padding: 3, index: [0x80, 0x08, 1, 2]);
+        int payloadEnd = CarV2Header.PrefixLength + 3 + v1.Length;
+        for (int length = 0; length <= v2.Length; length++)
+        {
+            byte[] prefix = v2[..length];
+            if (length >= payloadEnd)
+            {
+                (_, List<Block> blocks) = await ReadAllAsync(prefix, ct);
+                Assert.Equal(5, blocks.Count);
+            }
+            else
+            {
+                await Assert.ThrowsAsync<CarFormatException>(() => ReadAllAsync(prefix, ct));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("offset in header", "points into its header")]
+    [InlineData("empty payload", "payload is empty")]
+    [InlineData("index in payload", "points into its data payload")]
+    [InlineData("huge offset", "too large")]
+    [InlineData("offset past end", "ends before its data payload")]
+    [InlineData("size past end", "bytes before the end of its data payload")]
+    [InlineData("size inside a section", "ends inside a section")]
+    [InlineData("v2 payload", "where a CARv1 header was expected")]
+    public async Task ReadBlocksAsync_BadCarV2_ThrowsCarFormatException(string kind, string messagePart)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] v1 = Write([], [new Block(Cid.Compute(Multicodec.Raw, "v2"u8), "v2"u8.ToArray())]);
+        ulong start = CarV2Header.PrefixLength;
+        ulong size = (ulong)v1.Length;
+        byte[] car = kind switch
+        {
+            "offset in header" => WrapV2(v1, 0, [], dataOffset: start - 1),
+            "empty payload" => WrapV2(v1, 0, [], dataSize: 0),
+            "index in payload" => WrapV2(v1, 0, [], indexOffset: start + size - 1),
+            "huge offset" => WrapV2(v1, 0, [], dataOffset: ulong.MaxValue),
+            "offset past end" => WrapV2(v1, 0, [], dataOffset: start + 1000),
+            "size past end" => WrapV2(v1, 0, [], dataSize: size + 10),
+            "size inside a section" => WrapV2(v1, 0, [], dataSize: size - 1),
+            _ => WrapV2([.. CarFormat.V2Pragma, .. v1], 0, []),
+        };
+
+        CarFormatException error = await Assert.ThrowsAsync<CarFormatException>(() => ReadAllAsync(car, ct));
+        Assert.Contains(messagePart, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadBlocksAsync_MutatedCarV2_OnlyCarFormatException()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        byte[] car = WrapV2(await SmallCarAsync(ct), padding: 2, index: [1, 2, 3]);
+        Gen<(int Position, byte Value)> mutations = Gen.Select(Gen.Int[0, car.Length - 1], Gen.Byte);
+        await mutations.SampleAsync(async mutation =>
+        {
+            byte[] mutated = [.. car];
+            mutated[mutation.Position] = mutation.Value;
+            await ReadOrCarFormatExceptionAsync(mutated, ct);
+        });
+    }
+
+    [Fact]
     public async Task ReadBlocksAsync_RandomBytes_OnlyCarFormatException()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
@@ -275,6 +359,20 @@ public class CarTests
         }
 
         return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// A CARv2 around <paramref name="payload"/>: pragma, header, <paramref name="padding"/> zero bytes, the payload,
+    /// then <paramref name="index"/>; the header's fields default to that layout.
+    /// </summary>
+    private static byte[] WrapV2(byte[] payload, int padding, byte[] index, ulong? dataOffset = null, ulong? dataSize = null, ulong? indexOffset = null)
+    {
+        byte[] header = new byte[CarV2Header.PrefixLength - CarFormat.V2PragmaLength];
+        ulong offset = (ulong)(CarV2Header.PrefixLength + padding);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(16), dataOffset ?? offset);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), dataSize ?? (ulong)payload.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(32), indexOffset ?? (index.Length == 0 ? 0 : offset + (ulong)payload.Length));
+        return [.. CarFormat.V2Pragma, .. header, .. new byte[padding], .. payload, .. index];
     }
 
     private static async Task<(CarHeader Header, List<Block> Blocks)> ReadAllAsync(byte[] car, CancellationToken ct, CarReaderOptions? options = null)
