@@ -31,7 +31,8 @@ public class BitswapServiceTests
         catch (TimeoutException)
         {
             BitswapStat s = fetcher.Service.GetStat();
-            Assert.Fail($"recv {s.BlocksReceived} dup {s.DuplicateBlocksReceived} unwanted {s.UnwantedBlocksReceived} wl {s.Wantlist.Count} peers {s.Peers.Count} provider ledger {provider.Service.GetLedger(fetcher.Id)} remote wl {provider.Service.GetWantlist(fetcher.Id).Count} msgs {s.MessagesReceived}");
+            Assert.Fail($"recv {s.BlocksReceived} dup {s.DuplicateBlocksReceived} unwanted {s.UnwantedBlocksReceived} wl {s.Wantlist.Count} peers {s.Peers.Count} provider ledger {provider.Service.GetLedger(fetcher.Id)} remote wl {provider.Service.GetWantlist(fetcher.Id).Count} msgs {s.MessagesReceived}\n"
+                + string.Join('\n', [.. provider.Logs.Lines, .. fetcher.Logs.Lines]));
         }
 
         ReadOnlyMemory<byte>[] fetched = await all;

@@ -14,7 +14,8 @@ internal sealed class BitswapTestNode : IAsyncDisposable
     public BitswapTestNode(MemoryNetwork network, BitswapOptions? options = null, IContentRouter? router = null)
     {
         Host = new MemoryHost(network);
-        Service = new BitswapService(Host, Local, options ?? new BitswapOptions { RebroadcastInterval = TimeSpan.FromMilliseconds(300) }, router);
+        Logs = new TestOutputLoggerFactory(Host.Id.ToString()[^6..]);
+        Service = new BitswapService(Host, Local, options ?? new BitswapOptions { RebroadcastInterval = TimeSpan.FromMilliseconds(300) }, router, Logs);
         Blocks = new NetworkedBlockstore(Local, [new BitswapBlockBroker(Service)]);
         Service.Start();
     }
@@ -24,6 +25,9 @@ internal sealed class BitswapTestNode : IAsyncDisposable
     public MemoryBlockstore Local { get; } = new();
 
     public BitswapService Service { get; }
+
+    /// <summary>What the service logged at Information or above (e.g. why it cut a peer off); also in the test's output.</summary>
+    public TestOutputLoggerFactory Logs { get; }
 
     public NetworkedBlockstore Blocks { get; }
 
