@@ -11,6 +11,11 @@ namespace Helia.Bitswap.Client;
 /// its bytes (<see cref="CidPrefix.TryComputeCid"/>), and a block completes a want only when that multihash equals the
 /// wanted one, so nothing unverified is ever returned or stored. Blocks nobody wanted are counted against the peer that
 /// sent them, and a peer over the limit is disconnected. Connection events keep the peer set: new peers get our wantlist.
+/// Every wantlist change is queued to the peers while the lock is held, a want that leaves the wantlist is cancelled with
+/// every peer it went to (the one that sent the block too: it may have had the want again after serving it, from a
+/// retry), and its slot is freed only after those cancels are queued. So each peer sees our changes in the order we made
+/// them, and its copy of our wantlist never holds more than ours: a peer cuts off one that wants more than
+/// <see cref="BitswapOptions.MaxWantsPerPeer"/>.
 /// </summary>
 public sealed partial class BitswapClient
 {
@@ -83,29 +88,20 @@ public sealed partial class BitswapClient
         Want want = await AcquireAsync(cid, observer: null, cancellationToken);
         try
         {
-            List<PeerId>? targets = null;
             lock (_lock)
             {
-                if (!want.Broadcast && !want.Completion.Task.IsCompleted)
+                if (!want.Broadcast && !want.Closed)
                 {
                     want.Broadcast = true;
+                    WantlistEntry[] entry = [new WantlistEntry(want.Cid, WantType: WantType.Block, SendDontHave: true)];
                     foreach (PeerId peer in _peers)
                     {
                         if (!want.SentTo.TryGetValue(peer, out WantType sent) || sent != WantType.Block)
                         {
                             want.SentTo[peer] = WantType.Block;
-                            (targets ??= []).Add(peer);
+                            _network.SendWants(peer, entry);
                         }
                     }
-                }
-            }
-
-            if (targets is not null)
-            {
-                WantlistEntry[] entry = [new WantlistEntry(want.Cid, WantType: WantType.Block, SendDontHave: true)];
-                foreach (PeerId peer in targets)
-                {
-                    _network.SendWants(peer, entry);
                 }
             }
 
@@ -196,7 +192,6 @@ public sealed partial class BitswapClient
     /// <summary>Leaves a want; the last waiter to leave an unanswered want cancels it with every peer it was sent to.</summary>
     internal void Release(Want want, IWantObserver? observer)
     {
-        List<PeerId>? cancels = null;
         lock (_lock)
         {
             want.Waiters--;
@@ -205,24 +200,22 @@ public sealed partial class BitswapClient
                 want.Observers.Remove(observer);
             }
 
-            if (want.Waiters > 0 || want.Completion.Task.IsCompleted)
+            if (want.Waiters > 0 || want.Closed)
             {
                 return;
             }
 
+            want.Closed = true;
+            SendCancels(want);
             if (_wants.TryGetValue(want.Cid.Hash, out Want? current) && ReferenceEquals(current, want))
             {
                 _wants.Remove(want.Cid.Hash);
                 _recent.Add(want.Cid.Hash);
-                _slots.Release();
+                _slots.Release();   // after the cancels: a want that takes the slot reaches each peer after them
             }
-
-            cancels = [.. want.SentTo.Keys];
-            want.SentTo.Clear();
         }
 
         want.Completion.TrySetCanceled();
-        SendCancels(want.Cid, cancels);
     }
 
     /// <summary>
@@ -235,7 +228,12 @@ public sealed partial class BitswapClient
     {
         lock (_lock)
         {
-            if (want.Completion.Task.IsCompleted || !_peers.Contains(peer))
+            if (want.Closed)
+            {
+                return true;   // settled: nothing to ask
+            }
+
+            if (!_peers.Contains(peer))
             {
                 return false;
             }
@@ -246,40 +244,36 @@ public sealed partial class BitswapClient
             }
 
             want.SentTo[peer] = type;
+            _network.SendWants(peer, [new WantlistEntry(want.Cid, WantType: type, SendDontHave: true)]);
         }
 
-        _network.SendWants(peer, [new WantlistEntry(want.Cid, WantType: type, SendDontHave: true)]);
         return true;
     }
 
     /// <summary>Sends want-have to every connected peer not in <paramref name="except"/>; returns how many were asked.</summary>
     internal int BroadcastWantHave(Want want, IReadOnlySet<PeerId>? except)
     {
-        List<PeerId> targets = [];
         lock (_lock)
         {
-            if (want.Completion.Task.IsCompleted)
+            if (want.Closed)
             {
                 return 0;
             }
 
+            int asked = 0;
+            WantlistEntry[] entry = [new WantlistEntry(want.Cid, WantType: WantType.Have, SendDontHave: true)];
             foreach (PeerId peer in _peers)
             {
                 if (except is null || !except.Contains(peer))
                 {
-                    targets.Add(peer);
                     want.SentTo.TryAdd(peer, WantType.Have);
+                    _network.SendWants(peer, entry);
+                    asked++;
                 }
             }
-        }
 
-        WantlistEntry[] entry = [new WantlistEntry(want.Cid, WantType: WantType.Have, SendDontHave: true)];
-        foreach (PeerId peer in targets)
-        {
-            _network.SendWants(peer, entry);
+            return asked;
         }
-
-        return targets.Count;
     }
 
     internal bool IsConnected(PeerId peer)
@@ -320,7 +314,7 @@ public sealed partial class BitswapClient
     /// <summary>Handles the blocks and presences of a message from <paramref name="peer"/>.</summary>
     internal void ReceiveMessage(PeerId peer, BitswapMessage message)
     {
-        List<(Want Want, ReadOnlyMemory<byte> Data, List<PeerId> Cancels, IWantObserver[] Observers)>? completed = null;
+        List<(Want Want, ReadOnlyMemory<byte> Data, IWantObserver[] Observers)>? completed = null;
         List<(Want Want, IWantObserver[] Observers, BlockPresenceType Type)>? presences = null;
         bool cutOff = false;
         lock (_lock)
@@ -332,18 +326,10 @@ public sealed partial class BitswapClient
                 if (_wants.Remove(hash, out Want? want))
                 {
                     _recent.Add(hash);
-                    _slots.Release();
-                    var cancels = new List<PeerId>(want.SentTo.Count);
-                    foreach (PeerId other in want.SentTo.Keys)
-                    {
-                        if (other != peer)
-                        {
-                            cancels.Add(other);
-                        }
-                    }
-
-                    want.SentTo.Clear();
-                    (completed ??= []).Add((want, block.Data, cancels, want.Observers.Count > 0 ? [.. want.Observers] : []));
+                    want.Closed = true;
+                    SendCancels(want);
+                    _slots.Release();   // after the cancels: a want that takes the slot reaches each peer after them
+                    (completed ??= []).Add((want, block.Data, want.Observers.Count > 0 ? [.. want.Observers] : []));
                 }
                 else if (_recent.Contains(hash))
                 {
@@ -370,7 +356,7 @@ public sealed partial class BitswapClient
 
         if (completed is not null)
         {
-            foreach ((Want want, ReadOnlyMemory<byte> data, List<PeerId> cancels, IWantObserver[] observers) in completed)
+            foreach ((Want want, ReadOnlyMemory<byte> data, IWantObserver[] observers) in completed)
             {
                 _metrics.BlockReceived(data.Length);
                 foreach (IWantObserver observer in observers)
@@ -379,7 +365,6 @@ public sealed partial class BitswapClient
                 }
 
                 want.Completion.TrySetResult(data);
-                SendCancels(want.Cid, cancels);
             }
         }
 
@@ -414,11 +399,6 @@ public sealed partial class BitswapClient
 
             foreach (Want want in _wants.Values)
             {
-                if (want.Completion.Task.IsCompleted)
-                {
-                    continue;
-                }
-
                 if (want.Broadcast)
                 {
                     want.SentTo[peer] = WantType.Block;
@@ -431,12 +411,12 @@ public sealed partial class BitswapClient
                 }
             }
 
-            listeners = [.. _listeners];
-        }
+            if (entries.Count > 0)
+            {
+                _network.SendWants(peer, entries);
+            }
 
-        if (entries.Count > 0)
-        {
-            _network.SendWants(peer, entries);
+            listeners = [.. _listeners];
         }
 
         foreach (IPeerListener listener in listeners)
@@ -483,18 +463,21 @@ public sealed partial class BitswapClient
         }
     }
 
-    private void SendCancels(Cid cid, List<PeerId>? peers)
+    /// <summary>Cancels a want with every peer it was sent to, the one that answered it included. Under the lock.</summary>
+    private void SendCancels(Want want)
     {
-        if (peers is null || peers.Count == 0)
+        if (want.SentTo.Count == 0)
         {
             return;
         }
 
-        WantlistEntry[] cancel = [WantlistEntry.CancelFor(cid)];
-        foreach (PeerId peer in peers)
+        WantlistEntry[] cancel = [WantlistEntry.CancelFor(want.Cid)];
+        foreach (PeerId peer in want.SentTo.Keys)
         {
             _network.SendWants(peer, cancel);
         }
+
+        want.SentTo.Clear();
     }
 
     private static partial class Log

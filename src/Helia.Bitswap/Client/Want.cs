@@ -15,6 +15,13 @@ internal sealed class Want(Cid cid)
 
     public int Waiters { get; set; }
 
+    /// <summary>
+    /// Left the wantlist (answered or given up), so nothing more about it goes on the wire. Set under the lock, while
+    /// <see cref="Completion"/> completes after it is released: a retry that checked only the completion could put the
+    /// want back on a peer's list after its cancel.
+    /// </summary>
+    public bool Closed { get; set; }
+
     /// <summary>Asked with want-block from every peer, including peers that connect later.</summary>
     public bool Broadcast { get; set; }
 

@@ -256,6 +256,8 @@ internal sealed partial class BitswapSession : IWantObserver, IPeerListener
             {
                 lock (_lock)
                 {
+                    // Gone (a HAVE can be handled after the disconnect): not a candidate again, or this recursion never ends.
+                    state.Haves.Remove(peerId);
                     state.DontHaves.Add(peerId);
                     if (state.BlockPeer == peerId)
                     {

@@ -49,6 +49,91 @@ public class BitswapServiceTests
         Assert.Equal(blocks.Sum(b => (long)b.Data.Length), provider.Service.GetLedger(fetcher.Id)!.BytesSent);
     }
 
+    /// <summary>
+    /// Sessions retry faster than the provider answers (as on a loaded machine), so want-blocks reach it again after it
+    /// served them. Its copy of our wantlist must still never exceed the limit it enforces: it cut the fetcher off
+    /// ("wants more than 1024 blocks") when a block's sender got no cancel for the want it held again, or a cancel went
+    /// on the wire after the next want took the freed slot, or a retry went out after the cancel.
+    /// </summary>
+    [Fact]
+    public async Task GetAsync_RetriesFasterThanTheProviderAnswers_ProviderNeverCutsTheFetcherOff()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        var options = new BitswapOptions { MaxWantsPerPeer = 256, RebroadcastInterval = TimeSpan.FromMilliseconds(5) };
+        await using var provider = new BitswapTestNode(network, options);
+        await using var fetcher = new BitswapTestNode(network, options);
+        List<(Cid Cid, byte[] Data)> blocks = BitswapTestNode.MakeBlocks(1000, 1, 8192, seed: 8);
+        await provider.PutAllAsync(blocks, ct);
+        MemoryNetwork.Connect(fetcher.Host, provider.Host);
+
+        Task<ReadOnlyMemory<byte>[]> all = Task.WhenAll(blocks.Select(b => fetcher.Blocks.GetAsync(b.Cid, ct).AsTask()));
+        await Task.WhenAny(all, Task.Delay(s_timeout, ct));
+
+        Assert.True(all.IsCompletedSuccessfully, string.Join('\n', [$"{fetcher.Service.GetStat().BlocksReceived} of {blocks.Count} fetched", .. provider.Logs.Lines, .. fetcher.Logs.Lines]));
+        Assert.DoesNotContain(provider.Logs.Lines, line => line.Contains("Cutting off", StringComparison.Ordinal));
+        Assert.NotNull(provider.Service.GetLedger(fetcher.Id));
+        Assert.Contains(provider.Id, fetcher.Service.GetStat().Peers);
+        ReadOnlyMemory<byte>[] fetched = await all;
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            Assert.True(fetched[i].Span.SequenceEqual(blocks[i].Data));
+        }
+    }
+
+    /// <summary>
+    /// The peer gets want-block twice (the session's retry) and sends the block once: a server forgets a want when it
+    /// sends the block, so it holds this one again. The fetcher must cancel it with that peer too, before the freed
+    /// slot goes to the next want; otherwise the peer counts one want more than we have, and at MaxWantsPerPeer it cuts
+    /// us off.
+    /// </summary>
+    [Fact]
+    public async Task Session_BlockArrivesAfterTheRetry_SenderGetsTheCancelBeforeTheNextWant()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var network = new MemoryNetwork();
+        await using var fetcher = new BitswapTestNode(network, new BitswapOptions { MaxWantsPerPeer = 1, RebroadcastInterval = TimeSpan.FromMilliseconds(300) });
+        await using var peer = new RawBitswapPeer(network);
+        MemoryNetwork.Connect(fetcher.Host, peer.Memory);
+        byte[][] blocks = ["one block"u8.ToArray(), "another block"u8.ToArray()];
+        Cid[] cids = [.. blocks.Select(b => Cid.Compute(Multicodec.Raw, b))];
+        Task<ReadOnlyMemory<byte>>[] gets = [.. cids.Select(c => fetcher.Blocks.GetAsync(c, ct).AsTask())];
+
+        // One want at a time (the limit is 1): whichever got the slot is asked first.
+        WantlistEntry first = await NextWantAsync(peer, cids, WantType.Have, ct);
+        int x = Array.IndexOf(cids, first.Cid);
+        int y = 1 - x;
+        var have = new BitswapMessage();
+        have.BlockPresences.Add(new BlockPresence(cids[x], BlockPresenceType.Have));
+        await peer.SendAsync(fetcher.Id, have, ct);
+        await NextWantAsync(peer, [cids[x]], WantType.Block, ct);
+        await NextWantAsync(peer, [cids[x]], WantType.Block, ct);   // the retry
+        await peer.SendAsync(fetcher.Id, WithBlock(cids[x], blocks[x]), ct);
+
+        bool cancelledFirst = false;
+        bool askedForTheOther = false;
+        while (!askedForTheOther)
+        {
+            foreach (WantlistEntry entry in (await peer.ReceiveAsync(ct)).Wantlist)
+            {
+                if (entry.Cid == cids[x] && entry.Cancel)
+                {
+                    cancelledFirst = true;
+                }
+                else if (entry.Cid == cids[y] && !entry.Cancel)
+                {
+                    askedForTheOther = true;
+                    break;
+                }
+            }
+        }
+
+        Assert.True(cancelledFirst, "the next want reached the peer before a cancel of the want it held again");
+        await peer.SendAsync(fetcher.Id, WithBlock(cids[y], blocks[y]), ct);
+        Assert.Equal(blocks[x], (await gets[x].WaitAsync(s_timeout, ct)).ToArray());
+        Assert.Equal(blocks[y], (await gets[y].WaitAsync(s_timeout, ct)).ToArray());
+    }
+
     [Fact]
     public async Task WantAsync_ConcurrentWaiters_ShareOneWantAndTheLastCancelGoesOnTheWire()
     {
@@ -333,6 +418,20 @@ public class BitswapServiceTests
         var message = new BitswapMessage();
         message.Blocks.Add(new BitswapBlock(cid, data));
         return message;
+    }
+
+    private static async Task<WantlistEntry> NextWantAsync(RawBitswapPeer peer, Cid[] cids, WantType type, CancellationToken ct)
+    {
+        while (true)
+        {
+            foreach (WantlistEntry entry in (await peer.ReceiveAsync(ct)).Wantlist)
+            {
+                if (cids.Contains(entry.Cid) && !entry.Cancel && entry.WantType == type)
+                {
+                    return entry;
+                }
+            }
+        }
     }
 
     private static async Task<WantlistEntry> NextWantAsync(RawBitswapPeer peer, Cid cid, CancellationToken ct)
