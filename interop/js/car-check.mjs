@@ -7,6 +7,9 @@
 //       imports IN with ipfs-unixfs-importer (CIDv1, raw leaves, fixed CHUNK-byte chunks, balanced layout), then writes
 //       its DAG with @ipld/car's CarWriter: the root in the header, blocks depth-first with links in order, each once.
 //       {"root":cid,"blocks":n}
+//   node car-check.mjs rpc API-URL EXPORT-CID IMPORT.car
+//       through kubo-rpc-client against a running daemon: dag.export(EXPORT-CID) read as in `read`, and
+//       dag.import(IMPORT.car) with the roots it reports: {"export":{roots,blocks},"import":[{"cid":..,"pinErrorMsg":..}]}
 import { createReadStream, promises as fs } from 'node:fs'
 import { CarReader, CarWriter } from '@ipld/car'
 import * as dagPb from '@ipld/dag-pb'
@@ -14,7 +17,9 @@ import { MemoryBlockstore } from 'blockstore-core/memory'
 import { importer } from 'ipfs-unixfs-importer'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
+import { create } from 'kubo-rpc-client'
 import { equals } from 'multiformats/bytes'
+import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
 import { sha256 } from 'multiformats/hashes/sha2'
 
@@ -25,8 +30,8 @@ async function verify (cid, bytes) {
   return equals(digest.bytes, cid.multihash.bytes)
 }
 
-async function read (file) {
-  const reader = await CarReader.fromIterable(createReadStream(file))
+async function read (source) {
+  const reader = await CarReader.fromIterable(source)
   const roots = (await reader.getRoots()).map(cid => cid.toString())
   const blocks = []
   for await (const { cid, bytes } of reader.blocks()) {
@@ -71,13 +76,26 @@ async function writeFile (input, output, chunkSize) {
   return { root: root.toString(), blocks: seen.size }
 }
 
+async function rpc (api, exportCid, importCar) {
+  const client = create({ url: api })
+  const exported = await read(client.dag.export(CID.parse(exportCid)))
+  const imported = []
+  const car = await fs.readFile(importCar)
+  for await (const { root } of client.dag.import((async function * () { yield car })())) {
+    imported.push({ cid: root.cid.toString(), pinErrorMsg: root.pinErrorMsg })
+  }
+  return { export: exported, import: imported }
+}
+
 const [command, ...args] = process.argv.slice(2)
 try {
   const result = command === 'read'
-    ? await read(args[0])
+    ? await read(createReadStream(args[0]))
     : command === 'write-file'
       ? await writeFile(args[0], args[1], Number(args[2]))
-      : { error: `unknown command ${command}` }
+      : command === 'rpc'
+        ? await rpc(args[0], args[1], args[2])
+        : { error: `unknown command ${command}` }
   console.log(JSON.stringify(result))
 } catch (err) {
   console.log(JSON.stringify({ error: err.stack ?? String(err) }))

@@ -5,6 +5,7 @@ using Helia.Core.Ipld;
 using Helia.Core.Pins;
 using Helia.Multiformats;
 using Helia.Tests.Blocks;
+using Helia.Tests.Cli;
 using Helia.UnixFS;
 using Helia.UnixFS.Importer;
 
@@ -92,6 +93,45 @@ public sealed class CarInteropTests : IDisposable
         Assert.Equal(content, read.ToArray());
         Assert.Equal(theirs, ours.ToArray());   // same header bytes, same sections, same depth-first order
         Assert.Equal(root, ourRoot);            // and our importer makes the same DAG from the same settings
+    }
+
+    [Fact]
+    public async Task KuboRpcClient_DagExportAndImport_AgainstHeliaDaemon()
+    {
+        NodePeer.SkipIfUnavailable("js", "@ipld/car");
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string repo = _dir.Combine("repo");
+        await using HeliaProcess daemon = await HeliaProcess.InitAndStartLoopbackDaemonAsync(repo, s_timeout, ct);
+        string file = _dir.Combine("exported.bin");
+        byte[] exported = new byte[600_000];
+        new Random(13).NextBytes(exported);
+        await File.WriteAllBytesAsync(file, exported, ct);
+        string exportCid = (await HeliaProcess.RunOkAsync(s_timeout, ct, "add", "-Q", "--cid-version", "1", "--chunker", "size-262144", file, "--repo", repo)).Trim();
+
+        // The CAR to import: a DAG the daemon does not have, made and exported here by the library.
+        var store = new MemoryBlockstore();
+        byte[] imported = new byte[500_000];
+        new Random(14).NextBytes(imported);
+        Cid importRoot = await new HeliaUnixFS(store).AddBytesAsync(imported, ImporterOptions.UnixFSV0_2015, ct);
+        string carPath = _dir.Combine("import.car");
+        await using (FileStream car = File.Create(carPath))
+        {
+            await CarExporter.ExportAsync(store, BlockCodecs.CreateDefault(), [importRoot], car, ct);
+        }
+
+        JsonElement result = await RunAsync(ct, "rpc", KuboRpcClientInteropTests.ApiUri(repo).ToString().TrimEnd('/'), exportCid, carPath);
+        string pins = await HeliaProcess.RunOkAsync(s_timeout, ct, "pin", "ls", "--type", "recursive", "--repo", repo);
+
+        JsonElement export = result.GetProperty("export");
+        Assert.Equal([exportCid], export.GetProperty("roots").EnumerateArray().Select(r => r.GetString()));
+        JsonElement[] blocks = [.. export.GetProperty("blocks").EnumerateArray()];
+        Assert.Equal(4, blocks.Length);   // the dag-pb root and three 256 KiB raw leaves
+        Assert.Equal(exportCid, blocks[0].GetProperty("cid").GetString());
+        Assert.All(blocks, b => Assert.True(b.GetProperty("valid").GetBoolean()));
+        JsonElement root = Assert.Single(result.GetProperty("import").EnumerateArray());
+        Assert.Equal(importRoot.ToString(), root.GetProperty("cid").GetString());
+        Assert.Equal("", root.GetProperty("pinErrorMsg").GetString());
+        Assert.Contains($"{importRoot} recursive", pins, StringComparison.Ordinal);
     }
 
     private static async Task<JsonElement> RunAsync(CancellationToken ct, params string[] arguments)

@@ -110,7 +110,7 @@ public sealed class KuboRpcClientInteropTests : IDisposable
         Assert.Null(await reader.GetNextEntryAsync(copyData: false, ct));
     }
 
-    private static Uri ApiUri(string repo)
+    internal static Uri ApiUri(string repo)
     {
         string address = File.ReadAllText(Path.Combine(repo, "api")).Trim();   // /ip4/127.0.0.1/tcp/PORT
         string[] parts = address.Split('/');
