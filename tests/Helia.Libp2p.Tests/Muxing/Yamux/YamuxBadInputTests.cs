@@ -64,11 +64,22 @@ public class YamuxBadInputTests
     public async Task Session_RandomFrames_EndsCleanlyOrWithALoggedYamuxException()
     {
         await Gen.OneOf(s_frame.Array[1, 12].Select(frames => frames.SelectMany(frame => frame).ToArray()), BadInput.RandomBytes(64))
-            .SampleAsync(FeedSessionAsync, iter: 300);
+            .SampleAsync(bytes => FeedSessionAsync(bytes, readStreams: false), iter: 300);
     }
 
-    /// <summary>Feeds <paramref name="bytes"/> to a responder session, ends the channel, and checks how the session ended.</summary>
-    private static async Task FeedSessionAsync(byte[] bytes)
+    [Fact]
+    public async Task Session_RandomFramesWhileStreamsAreAcceptedAndRead_EveryStreamAndTheSessionEnd()
+    {
+        await s_frame.Array[1, 12].Select(frames => frames.SelectMany(frame => frame).ToArray())
+            .SampleAsync(bytes => FeedSessionAsync(bytes, readStreams: true), iter: 300);
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="bytes"/> to a responder session, ends the channel, and checks how the session ended; with
+    /// <paramref name="readStreams"/>, every stream the peer opens is accepted and read to its end meanwhile, and each
+    /// read must end (with the data, a reset or the session's end) within the time limit.
+    /// </summary>
+    private static async Task FeedSessionAsync(byte[] bytes, bool readStreams)
     {
         var toSession = new Pipe();
         var fromSession = new Pipe(new PipeOptions(pauseWriterThreshold: 0));  // nobody reads what the session answers
@@ -76,6 +87,7 @@ public class YamuxBadInputTests
         var session = (YamuxConnection)new YamuxMuxer(logger: logger).Start(new Duplex(toSession.Reader, fromSession.Writer), isInitiator: false);
         await using (session)
         {
+            Task accepting = readStreams ? AcceptAndReadAsync(session) : Task.CompletedTask;
             await toSession.Writer.WriteAsync(bytes);
             await toSession.Writer.CompleteAsync();
 
@@ -92,6 +104,50 @@ public class YamuxBadInputTests
                 Assert.True(
                     logger.Lines.Any(line => line.Contains("Yamux session aborted", StringComparison.Ordinal) && line.Contains(reason.Message, StringComparison.Ordinal)),
                     $"No log line gives the reason \"{reason.Message}\"; logged: {string.Join(" | ", logger.Lines)}");
+            }
+
+            await accepting.WaitAsync(s_timeout);
+        }
+    }
+
+    private static async Task AcceptAndReadAsync(YamuxConnection session)
+    {
+        var readers = new List<Task>();
+        try
+        {
+            while (true)
+            {
+                readers.Add(ReadToEndAsync(await session.AcceptStreamAsync(default)));
+            }
+        }
+        catch (YamuxException ex) when (ex.Error == YamuxError.SessionClosed)
+        {
+        }
+
+        await Task.WhenAll(readers);
+    }
+
+    /// <summary>Reads a stream to its end, answering with a few bytes; a reset (or the session's end) also ends it.</summary>
+    private static async Task ReadToEndAsync(IMuxedStream stream)
+    {
+        await using (stream)
+        {
+            try
+            {
+                await stream.Output.WriteAsync("ok"u8.ToArray());
+                await stream.Output.CompleteAsync();
+                while (true)
+                {
+                    ReadResult result = await stream.Input.ReadAsync();
+                    stream.Input.AdvanceTo(result.Buffer.End);
+                    if (result.IsCompleted || result.IsCanceled)
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is StreamResetException or YamuxException)
+            {
             }
         }
     }
