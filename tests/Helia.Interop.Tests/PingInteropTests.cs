@@ -52,13 +52,16 @@ public sealed class PingInteropTests : IDisposable
         (int zeroExit, _, string zeroError) = await HeliaProcess.RunAsync(s_timeout, ct, "ping", "-n", "0", Unknown, "--repo", Repo);
         (int badExit, _, string badError) = await HeliaProcess.RunAsync(s_timeout, ct, "ping", "not-a-peer", "--repo", Repo);
         (int unknownExit, byte[] unknownOutput, string unknownError) = await HeliaProcess.RunAsync(s_timeout, ct, "ping", "-n", "1", Unknown, "--repo", Repo);
+        (int deadExit, byte[] deadOutput, string deadError) = await HeliaProcess.RunAsync(s_timeout, ct, "ping", $"/ip4/127.0.0.1/tcp/1/p2p/{Unknown}", "--repo", Repo);
 
-        Assert.Equal((1, 1, 1, 1), (selfExit, zeroExit, badExit, unknownExit));
+        Assert.Equal((1, 1, 1, 1, 1), (selfExit, zeroExit, badExit, unknownExit, deadExit));
         Assert.Contains("can't ping self", selfError, StringComparison.Ordinal);
         Assert.Contains("greater than 0", zeroError, StringComparison.Ordinal);
         Assert.Contains("not-a-peer", badError, StringComparison.Ordinal);
         Assert.Contains("Ping error: ", System.Text.Encoding.UTF8.GetString(unknownOutput), StringComparison.Ordinal);
         Assert.Contains("ping failed", unknownError, StringComparison.Ordinal);
-        Assert.All(new[] { selfError, zeroError, badError, unknownError }, error => Assert.DoesNotContain("   at ", error, StringComparison.Ordinal));
+        Assert.StartsWith($"PING {Unknown}.\nPing error: ", System.Text.Encoding.UTF8.GetString(deadOutput), StringComparison.Ordinal);   // a dead address fails as a ping, as in Kubo
+        Assert.Contains("ping failed", deadError, StringComparison.Ordinal);
+        Assert.All(new[] { selfError, zeroError, badError, unknownError, deadError }, error => Assert.DoesNotContain("   at ", error, StringComparison.Ordinal));
     }
 }

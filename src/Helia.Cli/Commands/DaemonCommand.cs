@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using Helia.Cli.Daemon;
 using Helia.Cli.Http.Rpc;
 using Helia.Core.Repo;
@@ -41,7 +42,7 @@ internal static class DaemonCommand
                 : await RpcServer.StartAsync(apiAddresses, NodeRpcBackend.Create(node, opened, () => stopping.TrySetResult()), context.CancellationToken);
             if (server is not null)
             {
-                await File.WriteAllTextAsync(repo.ApiFile, server.Address.ToString(), context.CancellationToken);
+                await File.WriteAllTextAsync(repo.ApiFile, DialableAddress(server.Address).ToString(), context.CancellationToken);
             }
 
             try
@@ -79,6 +80,18 @@ internal static class DaemonCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>An API bound to 0.0.0.0 or :: is reached on loopback: that is what the api file says, as in Kubo.</summary>
+    internal static Multiaddr DialableAddress(Multiaddr bound)
+    {
+        if (bound.TryGetTcpEndPoint(out IPEndPoint? endPoint) && (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any)))
+        {
+            IPAddress loopback = endPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : IPAddress.IPv6Loopback;
+            return Multiaddr.FromTcpEndPoint(new IPEndPoint(loopback, endPoint.Port));
+        }
+
+        return bound;
     }
 
     private static Multiaddr ParseAddress(string text) =>

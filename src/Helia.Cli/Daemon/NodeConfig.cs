@@ -6,7 +6,20 @@ namespace Helia.Cli.Daemon;
 /// <summary>The open repo's config: changes are written to the file at once and take effect when the node next starts.</summary>
 internal sealed class NodeConfig(Repo repo) : IRpcConfig
 {
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
     public RepoConfig Current => repo.Config;
 
-    public Task SaveAsync(RepoConfig config, CancellationToken cancellationToken) => repo.SaveConfigAsync(config, cancellationToken);
+    public async Task UpdateAsync(Func<RepoConfig, RepoConfig> change, CancellationToken cancellationToken)
+    {
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await repo.SaveConfigAsync(change(repo.Config), cancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
 }

@@ -14,6 +14,7 @@ internal static class NodeRpcBackend
         {
             Node = new NodeIdentity(node),
             Blocks = node.IsOffline ? node.LocalBlockstore : node.Blockstore,
+            LocalBlocks = node.LocalBlockstore,
             Pins = new NodePins(node.Pins),
             Repo = new NodeRepo(node, repo.Path),
             Config = new NodeConfig(repo),

@@ -5,8 +5,8 @@ namespace Helia.Core.Repo;
 
 /// <summary>
 /// Kubo's <c>Strings</c> config type (Addresses.API, Addresses.Gateway): a single string or an array of strings in the
-/// file, a list in memory. One element is written back as a string, as Kubo writes it; null or an empty string reads
-/// as none.
+/// file, a list in memory. As Kubo writes it, one element is written back as a string and none as null; null or an
+/// empty string reads as none.
 /// </summary>
 internal sealed class KuboStringsConverter : JsonConverter<IReadOnlyList<string>>
 {
@@ -41,10 +41,14 @@ internal sealed class KuboStringsConverter : JsonConverter<IReadOnlyList<string>
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
     {
-        if (value.Count == 1)
+        switch (value.Count)
         {
-            writer.WriteStringValue(value[0]);
-            return;
+            case 0:
+                writer.WriteNullValue();
+                return;
+            case 1:
+                writer.WriteStringValue(value[0]);
+                return;
         }
 
         writer.WriteStartArray();

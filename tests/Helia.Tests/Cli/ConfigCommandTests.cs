@@ -52,6 +52,7 @@ public sealed class ConfigCommandTests : IDisposable
     [Theory]
     [InlineData("cannot show or change private key", "Identity.PrivKey")]
     [InlineData("cannot show or change private key", "identity")]
+    [InlineData("cannot change the identity", "Identity.PeerID", "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA")]
     [InlineData("Addresses.Nope not found", "Addresses.Nope")]
     [InlineData("maybe use --json", "Discovery.MDNS.Enabled", "yes")]
     [InlineData("not a multiaddr", "Addresses.API", "nope")]

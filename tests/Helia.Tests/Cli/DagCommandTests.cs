@@ -76,6 +76,23 @@ public sealed class DagCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_IncompleteDagThroughARunningDaemon_ReportsThePinFailureAtOnce()
+    {
+        // Online, the pin must not wait on the network for the blocks the CAR lacked (it once hung there for good).
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        (string to, string cid, byte[] car) = await AddAndExportAsync(XorShift32.Generate(9, 600_000));
+        string carFile = _dir.Combine("partial.car");
+        await File.WriteAllBytesAsync(carFile, CutAfterSections(car, 2), ct);
+        await using HeliaProcess daemon = await HeliaProcess.StartDaemonAsync(
+            TimeSpan.FromSeconds(60), ct, "--listen", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0", "--no-mdns", "--repo", to);
+
+        (int exit, _, string error) = await HeliaProcess.RunAsync(TimeSpan.FromSeconds(30), ct, "dag", "import", carFile, "--repo", to);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"pinning root \"{cid}\" FAILED: block was not found locally (offline)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_CorruptCar_FailsWithTheReason_StoresNothingBad()
     {
         (string to, string cid, byte[] car) = await AddAndExportAsync("Hello World"u8.ToArray());

@@ -174,4 +174,13 @@ public sealed class NodeCommandsTests : IDisposable
 
         Assert.False(File.Exists(Path.Combine(_repo, "api")));
     }
+
+    [Theory]
+    [InlineData("/ip4/0.0.0.0/tcp/5001", "/ip4/127.0.0.1/tcp/5001")]
+    [InlineData("/ip6/::/tcp/5001", "/ip6/::1/tcp/5001")]
+    [InlineData("/ip4/192.0.2.7/tcp/5001", "/ip4/192.0.2.7/tcp/5001")]
+    public void DaemonApiFile_UnspecifiedAddress_NamesLoopback(string bound, string written)
+    {
+        Assert.Equal(written, Helia.Cli.Commands.DaemonCommand.DialableAddress(Helia.Multiformats.Multiaddr.Parse(bound)).ToString());
+    }
 }

@@ -414,6 +414,7 @@ public class KuboRpcEndpointsTests
             Assert.Equal("", pong.GetProperty("Text").GetString());
         });
         Assert.Equal("Average latency: 1.50ms", results[3].GetProperty("Text").GetString());
+        Assert.True(results[3].GetProperty("Success").GetBoolean());   // as Kubo sends it
     }
 
     [Fact]

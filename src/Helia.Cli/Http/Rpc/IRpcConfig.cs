@@ -7,5 +7,6 @@ public interface IRpcConfig
 {
     RepoConfig Current { get; }
 
-    Task SaveAsync(RepoConfig config, CancellationToken cancellationToken);
+    /// <summary>Writes <paramref name="change"/> applied to the current config; one change at a time, so none is lost.</summary>
+    Task UpdateAsync(Func<RepoConfig, RepoConfig> change, CancellationToken cancellationToken);
 }

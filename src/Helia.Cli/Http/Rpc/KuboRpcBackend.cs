@@ -13,6 +13,9 @@ public sealed class KuboRpcBackend
 
     public IBlockstore? Blocks { get; init; }
 
+    /// <summary>The blocks on this machine only, for checks that must never wait on the network; <see cref="Blocks"/> when null.</summary>
+    public IBlockstore? LocalBlocks { get; init; }
+
     public IRpcPins? Pins { get; init; }
 
     public IRpcRepo? Repo { get; init; }

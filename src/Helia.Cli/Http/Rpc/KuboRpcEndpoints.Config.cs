@@ -44,10 +44,16 @@ public static partial class KuboRpcEndpoints
         }
         else
         {
+            if (key.StartsWith("Identity.", StringComparison.OrdinalIgnoreCase))
+            {
+                // The peer ID must stay the one of the private key, or the repo would no longer open.
+                throw new RpcException("cannot change the identity through the config command");
+            }
+
             value = ParseConfigValue(request.Arguments[1], request.GetFlag("json"), request.GetFlag("bool"));
             try
             {
-                await config.SaveAsync(config.Current.WithValue(key, value), request.Aborted);
+                await config.UpdateAsync(current => current.WithValue(key, value), request.Aborted);
             }
             catch (ArgumentException ex)
             {

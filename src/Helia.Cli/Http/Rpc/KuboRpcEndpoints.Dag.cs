@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using Helia.Core;
 using Helia.Core.Blocks;
 using Helia.Core.Car;
+using Helia.Core.Ipld;
+using Helia.Core.Pins;
 using Helia.Multiformats;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -51,7 +53,7 @@ public static partial class KuboRpcEndpoints
             var options = new CarReaderOptions { MaxBlockLength = request.GetFlag("allow-big-block") ? MaxBigBlockSize : MaxBlockSize };
             return RpcResponses.WriteNdjsonAsync(
                 request.Context,
-                DagImportAsync(request, blocks, options, pinRoots ? backend.Pins : null, backend.KeepNewBlocks, request.GetFlag("stats"), request.Aborted));
+                DagImportAsync(request, blocks, options, pinRoots ? backend : null, request.GetFlag("stats"), request.Aborted));
         });
     }
 
@@ -65,12 +67,12 @@ public static partial class KuboRpcEndpoints
         RpcRequest request,
         IBlockstore blocks,
         CarReaderOptions options,
-        IRpcPins? pins,
-        Func<IDisposable>? keepNewBlocks,
+        KuboRpcBackend? pinWith,
         bool stats,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using IDisposable? guard = pins is null ? null : keepNewBlocks?.Invoke();   // until the roots are pinned
+        IRpcPins? pins = pinWith?.Pins;
+        using IDisposable? guard = pins is null ? null : pinWith!.KeepNewBlocks?.Invoke();   // until the roots are pinned
         var roots = new List<Cid>();
         var seen = new HashSet<Cid>();
         long blockCount = 0;
@@ -111,7 +113,7 @@ public static partial class KuboRpcEndpoints
         {
             foreach (Cid root in roots)
             {
-                string error = await TryPinAsync(pins, root, cancellationToken);
+                string error = await TryPinAsync(pins, pinWith!.LocalBlocks ?? blocks, pinWith.Codecs, root, cancellationToken);
                 yield return new { Root = new { Cid = new Dictionary<string, string> { ["/"] = root.ToString() }, PinErrorMsg = error } };
             }
         }
@@ -122,17 +124,25 @@ public static partial class KuboRpcEndpoints
         }
     }
 
-    /// <summary>Pins a root recursively; returns "" or why it could not be pinned (a block missing or undecodable).</summary>
-    private static async Task<string> TryPinAsync(IRpcPins pins, Cid root, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pins a root recursively; returns "" or why it could not be pinned (a block missing or undecodable). The DAG is
+    /// first checked in the local store alone, as Kubo pins imported roots offline: a block the CAR lacked is an error
+    /// at once, not a wait on the network for a block no peer may have.
+    /// </summary>
+    private static async Task<string> TryPinAsync(IRpcPins pins, IBlockstore local, BlockCodecs codecs, Cid root, CancellationToken cancellationToken)
     {
         try
         {
+            await foreach (Cid _ in DagWalker.WalkAsync(root, local, codecs, new HashSet<Multihash>(), cancellationToken))
+            {
+            }
+
             await pins.PinAsync(root, recursive: true, cancellationToken);
             return "";
         }
         catch (HeliaException ex)
         {
-            return ex.Message;
+            return ex is BlockNotFoundException ? $"block was not found locally (offline): {ex.Message}" : ex.Message;
         }
     }
 }

@@ -30,12 +30,7 @@ public static partial class KuboRpcEndpoints
                 throw new RpcException("can't ping self", RpcErrorCode.Client);
             }
 
-            if (address is not null)
-            {
-                await swarm.ConnectAsync(address, request.Aborted);
-            }
-
-            await RpcResponses.WriteNdjsonAsync(request.Context, PingAsync(swarm, peer, count, request.Aborted));
+            await RpcResponses.WriteNdjsonAsync(request.Context, PingAsync(swarm, peer, address, count, request.Aborted));
         });
     }
 
@@ -43,9 +38,16 @@ public static partial class KuboRpcEndpoints
     /// Kubo's ping results: a "PING peer." line, one result a second (Time in nanoseconds, as Go's Duration), then the
     /// average of those that succeeded; an error when none did.
     /// </summary>
-    private static async IAsyncEnumerable<RpcPingResult> PingAsync(IRpcSwarm swarm, PeerId peer, long count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<RpcPingResult> PingAsync(
+        IRpcSwarm swarm, PeerId peer, Multiaddr? address, long count, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return new RpcPingResult(false, 0, $"PING {peer}.");
+        if (address is not null && await TryConnectAsync(swarm, address, cancellationToken) is { } dialError)
+        {
+            yield return new RpcPingResult(false, 0, $"Ping error: {dialError}");
+            throw new RpcException("ping failed");
+        }
+
         TimeSpan total = TimeSpan.Zero;
         int succeeded = 0;
         for (long i = 0; i < count; i++)
@@ -65,8 +67,7 @@ public static partial class KuboRpcEndpoints
                 succeeded++;
                 result = new RpcPingResult(true, rtt.Ticks * 100, "");
             }
-            catch (Exception ex) when (ex is Libp2pException or TimeoutException or IOException or System.Net.Sockets.SocketException
-                || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (IsPingFailure(ex, cancellationToken))
             {
                 result = new RpcPingResult(false, 0, $"Ping error: {(ex is OperationCanceledException ? "timed out" : ex.Message)}");
             }
@@ -79,8 +80,27 @@ public static partial class KuboRpcEndpoints
             throw new RpcException("ping failed");
         }
 
-        yield return new RpcPingResult(false, 0, $"Average latency: {(total / succeeded).TotalMilliseconds:0.00}ms");
+        yield return new RpcPingResult(true, 0, $"Average latency: {(total / succeeded).TotalMilliseconds:0.00}ms");
     }
+
+    /// <summary>Dials the address given with the peer (Kubo adds it to the peer store); returns why that failed, or null.</summary>
+    private static async Task<string?> TryConnectAsync(IRpcSwarm swarm, Multiaddr address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await swarm.ConnectAsync(address, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (IsPingFailure(ex, cancellationToken))
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>A failure of the peer or the network, reported as a line, not a fault of the request.</summary>
+    private static bool IsPingFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is Libp2pException or TimeoutException or IOException or System.Net.Sockets.SocketException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     /// <summary>A bare peer ID, or an address ending in /p2p/ID (dialed first, as Kubo adds it to its peer store).</summary>
     private static (PeerId Peer, Multiaddr? Address) ParsePeerOrAddress(string text)
