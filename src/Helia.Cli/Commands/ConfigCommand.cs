@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Helia.Cli.Commands;
@@ -10,7 +11,8 @@ namespace Helia.Cli.Commands;
 /// </summary>
 internal static class ConfigCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+    // Printed for people, as Kubo prints it: only what JSON requires is escaped (not +, < or é).
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {

@@ -218,15 +218,7 @@ public static class CarFormat
 
             return roots is null ? throw new CarFormatException("The CAR header has no roots.") : new CarHeader(roots);
         }
-        catch (CborContentException ex)
-        {
-            throw new CarFormatException($"The CAR header is not valid dag-cbor: {ex.Message}", ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new CarFormatException($"The CAR header is not valid dag-cbor: {ex.Message}", ex);
-        }
-        catch (OverflowException ex)
+        catch (Exception ex) when (ex is CborContentException or InvalidOperationException or OverflowException)
         {
             throw new CarFormatException($"The CAR header is not valid dag-cbor: {ex.Message}", ex);
         }

@@ -38,6 +38,7 @@ public sealed class ConfigCommandTests : IDisposable
     public async Task ConfigShow_PrintsTheConfigWithoutThePrivateKey()
     {
         (_, string init, _) = await CliRunner.RunAsync("init", "--profile", "test", "--repo", Repo);
+        await CliRunner.RunAsync("config", "Gateway.RootRedirect", "/a+b<c>é", "--repo", Repo);
 
         (int exitCode, string output, string error) = await CliRunner.RunAsync("config", "show", "--repo", Repo);
 
@@ -46,6 +47,7 @@ public sealed class ConfigCommandTests : IDisposable
         JsonElement identity = shown.RootElement.GetProperty("Identity");
         Assert.Contains(identity.GetProperty("PeerID").GetString()!, init, StringComparison.Ordinal);
         Assert.False(identity.TryGetProperty("PrivKey", out _));
+        Assert.Contains("\"RootRedirect\": \"/a+b<c>é\"", output, StringComparison.Ordinal);   // escaped only where JSON requires, as Kubo prints
         Assert.Equal("/ip4/127.0.0.1/tcp/0", shown.RootElement.GetProperty("Addresses").GetProperty("API").GetString());
     }
 

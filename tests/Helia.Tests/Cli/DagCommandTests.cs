@@ -121,6 +121,22 @@ public sealed class DagCommandTests : IDisposable
         Assert.Empty(stdout);
     }
 
+    [Fact]
+    public async Task Export_MissingLeafOffline_FailsWithTheReasonBeforeAnyOutput()
+    {
+        // An HTTP/1.1 response cannot report an error after the CAR has started, so offline the DAG is checked first.
+        (string to, string cid, byte[] car) = await AddAndExportAsync(XorShift32.Generate(10, 600_000));
+        string carFile = _dir.Combine("partial.car");
+        await File.WriteAllBytesAsync(carFile, CutAfterSections(car, 2), TestContext.Current.CancellationToken);
+        await RunOkAsync("dag", "import", "--pin-roots=false", carFile, "--repo", to);
+
+        (int exit, _, string error, byte[] stdout) = await CliRunner.RunWithStdinAsync([], "dag", "export", cid, "--repo", to);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("not found", error, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(stdout);
+    }
+
     /// <summary>Adds <paramref name="content"/> to a new repo in 256 KiB chunks and exports it; returns a second, empty repo too.</summary>
     private async Task<(string To, string Cid, byte[] Car)> AddAndExportAsync(byte[] content)
     {

@@ -25,7 +25,22 @@ public static partial class KuboRpcEndpoints
         map("dag/export", async request =>
         {
             Cid root = RpcRequest.ParseCidPath(request.RequireArgument("root"));
-            await blocks.GetAsync(root, request.Aborted);   // a missing root fails before the 200, as an ordinary error
+
+            // What can fail is checked before the 200, so it is an ordinary error: an HTTP/1.1 response has no trailer
+            // to carry an error once the CAR has started. Offline, that is the whole DAG (nothing can arrive later);
+            // online, the root and its codec.
+            if (backend.LocalBlocks is null || ReferenceEquals(backend.LocalBlocks, blocks))
+            {
+                await foreach (Cid _ in DagWalker.WalkAsync(root, blocks, backend.Codecs, new HashSet<Multihash>(), request.Aborted))
+                {
+                }
+            }
+            else
+            {
+                backend.Codecs.Get(root.CodecCode);
+                await blocks.GetAsync(root, request.Aborted);
+            }
+
             HttpResponse response = request.Context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = CarContentType;
