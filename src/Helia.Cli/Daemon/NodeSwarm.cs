@@ -21,7 +21,7 @@ internal sealed class NodeSwarm(ILibp2pHost host) : IRpcSwarm
 
     public async ValueTask<PeerId> DisconnectAsync(Multiaddr address, CancellationToken cancellationToken)
     {
-        PeerId peer = address.PeerId ?? throw new RpcException($"invalid peer address \"{address}\": it must end in /p2p/<peer-id>");
+        PeerId peer = RpcRequest.RequirePeerId(address);
         IConnection[] connections = [.. host.Connections.Where(c => c.RemotePeer == peer)];
         if (connections.Length == 0)
         {

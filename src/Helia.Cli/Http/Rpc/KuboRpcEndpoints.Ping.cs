@@ -111,6 +111,6 @@ public static partial class KuboRpcEndpoints
         }
 
         Multiaddr address = RpcRequest.ParseMultiaddr(text);
-        return address.PeerId is { } id ? (id, address) : throw new RpcException($"invalid peer address \"{text}\": it must end in /p2p/<peer-id>");
+        return (RpcRequest.RequirePeerId(address), address);
     }
 }

@@ -26,11 +26,7 @@ public static partial class KuboRpcEndpoints
             var lines = new List<string>();
             foreach (Multiaddr address in addresses)
             {
-                if (address.PeerId is null)
-                {
-                    throw new RpcException($"invalid peer address \"{address}\": it must end in /p2p/<peer-id>");
-                }
-
+                RpcRequest.RequirePeerId(address);
                 PeerId peer = await swarm.ConnectAsync(address, request.Aborted);
                 lines.Add($"connect {peer} success");
             }

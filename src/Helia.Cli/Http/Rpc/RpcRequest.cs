@@ -102,4 +102,8 @@ public sealed class RpcRequest
         Multiaddr.TryParse(text, out Multiaddr? address)
             ? address
             : throw new RpcException($"invalid multiaddr \"{text}\"");
+
+    /// <summary>The peer an address names in its /p2p/ part, which a peer address must have.</summary>
+    public static PeerId RequirePeerId(Multiaddr address) =>
+        address.PeerId ?? throw new RpcException($"invalid peer address \"{address}\": it must end in /p2p/<peer-id>");
 }
